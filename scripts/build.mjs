@@ -1,0 +1,56 @@
+// Build with esbuild.
+//   default       dist/extension.js (node, cjs, vscode external), dist/cli.js, dist/webview/<name>.js (browser, esm)
+//   --production  minified, no source maps (for the .vsix)
+//   --watch       rebuild on change
+//   --tests       also transpile src/ and test/ (no bundling) into out/ for the Node test runner and the
+//                 extension-host suite
+import * as esbuild from 'esbuild';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Set(process.argv.slice(2));
+const production = args.has('--production');
+const watch = args.has('--watch');
+
+const webviewEntries = fs.readdirSync(path.join(root, 'webview'), { withFileTypes: true })
+  .filter((d) => d.isDirectory() && fs.existsSync(path.join(root, 'webview', d.name, 'main.ts')))
+  .map((d) => ({ in: path.join(root, 'webview', d.name, 'main.ts'), out: d.name }));
+
+const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root, legalComments: 'none' };
+
+/** @type {esbuild.BuildOptions[]} */
+const configs = [
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+];
+if (webviewEntries.length) {
+  configs.push({ ...common, entryPoints: webviewEntries, outdir: 'dist/webview', platform: 'browser', format: 'esm', target: 'es2022', loader: { '.css': 'text', '.ttf': 'dataurl' } });
+}
+
+function listTs(dir) {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith('.ts') && !e.name.endsWith('.d.ts'))
+    .map((e) => path.join(e.parentPath ?? e.path, e.name))
+    .filter((f) => !f.includes(`${path.sep}fixtures${path.sep}`));
+}
+if (args.has('--tests')) {
+  configs.push({
+    entryPoints: [...listTs(path.join(root, 'src')), ...listTs(path.join(root, 'test'))],
+    outdir: 'out', outbase: '.', absWorkingDir: root, platform: 'node', format: 'cjs', target: 'node20',
+    sourcemap: 'inline', bundle: false, logLevel: 'warning',
+  });
+}
+
+const t0 = performance.now();
+if (watch) {
+  for (const c of configs) await (await esbuild.context(c)).watch();
+  console.log('[build] watching for changes…');
+} else {
+  fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
+  if (args.has('--tests')) fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
+  await Promise.all(configs.map((c) => esbuild.build(c)));
+  console.log(`[build] ${configs.length} bundles in ${Math.round(performance.now() - t0)} ms${production ? ' (production)' : ''}`);
+}

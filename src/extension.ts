@@ -1,0 +1,45 @@
+// Composition root: creates the services and registers commands, views and providers. No logic here.
+const activationStart = performance.now();
+
+import * as vscode from 'vscode';
+import { ApiKeyStore } from './host/apiKeyStore';
+import { setApiKeyCommand } from './host/setApiKeyCommand';
+import { PreviewPanel } from './host/preview/PreviewPanel';
+import { ResultsPanel } from './host/results/ResultsPanel';
+import { WorkspaceTreeProvider } from './host/WorkspaceTreeProvider';
+import { runExperimentCommand } from './host/runExperimentCommand';
+
+/** What `activate` returns: used by the integration tests and by other extensions. */
+export interface AlignmentStudioApi {
+  /** Wall time from loading this module to the end of `activate`, in ms. */
+  activationMs: number;
+}
+
+export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
+  const log = vscode.window.createOutputChannel('Alignment Studio', { log: true });
+  const keys = new ApiKeyStore(context.secrets);
+  const tree = new WorkspaceTreeProvider();
+  const uri = context.extensionUri;
+
+  context.subscriptions.push(
+    log,
+    tree,
+    vscode.window.registerTreeDataProvider('alignmentStudio.workspace', tree),
+    vscode.commands.registerCommand('alignmentStudio.openPreview', () => PreviewPanel.show(uri, log)),
+    vscode.commands.registerCommand('alignmentStudio.openResults', () => ResultsPanel.show(uri, log)),
+    vscode.commands.registerCommand('alignmentStudio.runExperiment', (file?: vscode.Uri) => runExperimentCommand(log, file)),
+    vscode.commands.registerCommand('alignmentStudio.setApiKey', (baseUrl?: string) => setApiKeyCommand(keys, baseUrl)),
+    vscode.commands.registerCommand('alignmentStudio.showActivationTime', () => {
+      void vscode.window.showInformationMessage(`Alignment Studio activated in ${api.activationMs.toFixed(1)} ms`);
+      return api.activationMs;
+    }),
+    vscode.window.registerWebviewPanelSerializer(PreviewPanel.viewType, { deserializeWebviewPanel: async (panel) => PreviewPanel.revive(panel, uri, log) }),
+    vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, { deserializeWebviewPanel: async (panel) => ResultsPanel.revive(panel, uri, log) }),
+  );
+
+  const api: AlignmentStudioApi = { activationMs: performance.now() - activationStart };
+  log.info(`activated in ${api.activationMs.toFixed(1)} ms (VS Code ${vscode.version})`);
+  return api;
+}
+
+export function deactivate(): void {}
