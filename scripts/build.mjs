@@ -49,8 +49,7 @@ if (watch) {
   for (const c of configs) await (await esbuild.context(c)).watch();
   console.log('[build] watching for changes…');
 } else {
-  fs.rmSync(path.join(root, 'dist'), { recursive: true, force: true });
-  if (args.has('--tests')) fs.rmSync(path.join(root, 'out'), { recursive: true, force: true });
+  // No clean step: several builds may run at once in one checkout (esbuild overwrites outputs).
   await Promise.all(configs.map((c) => esbuild.build(c)));
   console.log(`[build] ${configs.length} bundles in ${Math.round(performance.now() - t0)} ms${production ? ' (production)' : ''}`);
 }
