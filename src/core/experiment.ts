@@ -74,3 +74,47 @@ export interface ExperimentSpec {
   conditions: ConditionSpec[];
   scoring?: ScoringSpec;
 }
+
+// ---- Run store contract (`.alignment/runs/<run-id>/`) -----------------------------------------------------
+// `manifest.json` (RunManifest) + `responses.jsonl` (one ResponseRecord per line, append-only, never rewritten).
+// Written by the run engine (src/core/run/), read by scoring (src/core/score/) and results (src/core/results/).
+
+export interface RunManifest {
+  runId: string;
+  /** Experiment file the run came from (relative to the workspace), and a snapshot of its spec. */
+  experimentFile?: string;
+  experiment: ExperimentSpec;
+  createdAt: string;
+  /** Total requests planned (after expansion), for progress and completeness checks. */
+  plannedRequests: number;
+  /** Recorded answers (replay models) are labelled as such in every view. */
+  recorded?: boolean;
+  status?: 'running' | 'completed' | 'cancelled' | 'failed';
+  finishedAt?: string;
+}
+
+/** One completed request = one sample of one (condition, persona, question, variant). */
+export interface ResponseRecord {
+  /** Stable request hash (model, params, rendered messages, sample index): the key for cache, resume, dedupe. */
+  hash: string;
+  condition: string;
+  model: string;
+  lang: string;
+  personaId: string;
+  questionId: string;
+  variant: number;
+  sample: number;
+  /** Raw reply text; null when the request failed for good (see error). */
+  text: string | null;
+  error?: string;
+  /** Parsed option number at write time (informational: scoring re-parses from `text`). */
+  parsed?: number | null;
+  latencyMs?: number;
+  inputTokens?: number;
+  outputTokens?: number;
+  cost?: number;
+  /** Served from the cache / recorded answers rather than a live request. */
+  cached?: boolean;
+  /** Epoch ms when completed. */
+  t: number;
+}
