@@ -1,0 +1,216 @@
+import { bootstrapRatio, hashSeed } from './bootstrapRatio';
+import type {
+  ConditionSummary, Coverage, Estimate, GroupBreakdown, GroupRow, PairedDelta, PersonaRow, ResultsInput, ScoredItem,
+} from './types';
+import type { ResultsView } from './types';
+
+/** The persona fields the breakdowns and the table show, in order. `theme` is a question field, added last. */
+export const GROUP_FIELDS: Array<{ key: string; label: string }> = [
+  { key: 'region', label: 'Region' },
+  { key: 'sex', label: 'Sex' },
+  { key: 'age', label: 'Age group' },
+  { key: 'marital_status', label: 'Marital status' },
+  { key: 'education', label: 'Education' },
+  { key: 'social_class', label: 'Social class' },
+];
+
+export interface ViewOptions {
+  /** Headline pair `[a, b]` (delta = b − a); defaults to the input's `compare`, else the first two conditions. */
+  pair?: [string, string];
+  /** Bootstrap resamples per estimate (0 = no CIs). */
+  resamples?: number;
+}
+
+/** Per persona (cluster) sums of one measure: the bootstrap works on these. */
+interface Clusters {
+  soft: Float64Array;
+  hard: Float64Array;
+  rSoft: Float64Array;
+  rHard: Float64Array;
+  count: Float64Array;
+}
+
+function clusters(n: number): Clusters {
+  return { soft: new Float64Array(n), hard: new Float64Array(n), rSoft: new Float64Array(n), rHard: new Float64Array(n), count: new Float64Array(n) };
+}
+
+function isScored(it: ScoredItem): it is ScoredItem & { soft: number; hard: number } {
+  return !it.dropped && typeof it.soft === 'number' && typeof it.hard === 'number';
+}
+
+const itemKey = (it: ScoredItem): string => `${it.personaId}\u0000${it.questionId}\u0000${it.variant}`;
+
+function estimate(sums: Float64Array, counts: Float64Array, seed: number, key: string, resamples: number): Estimate {
+  const { mean, lo, hi, n, items } = bootstrapRatio(sums, counts, hashSeed(seed, key), resamples);
+  return { mean, lo, hi, n, items };
+}
+
+/**
+ * Builds everything the results panel shows from scored items: per-condition overview with CIs and coverage,
+ * the headline paired delta, per-demographic and per-theme breakdowns, and one row per persona.
+ * Pure and deterministic (seeded bootstrap), so the panel, the CLI export and the HTML report agree.
+ */
+export function buildResultsView(input: ResultsInput, options: ViewOptions = {}): ResultsView {
+  const resamples = options.resamples ?? 1000;
+  const seed = input.seed ?? 1;
+  const condIds = input.conditions.map((c) => c.id);
+  const pair = choosePair(condIds, options.pair ?? input.compare);
+  const personaIndex = new Map(input.personas.map((p, i) => [p.id, i]));
+  const themeOf = new Map(input.questions.map((q) => [q.id, q.theme]));
+  const themes = [...new Set(input.questions.map((q) => q.theme))];
+  const themeIndex = new Map(themes.map((t, i) => [t, i]));
+  const P = input.personas.length;
+
+  // Per condition: persona clusters overall and per theme; coverage counts.
+  const byCond = new Map<string, { all: Clusters; byTheme: Clusters[]; coverage: Coverage; items: Map<string, ScoredItem> }>();
+  for (const c of condIds) {
+    byCond.set(c, {
+      all: clusters(P), byTheme: themes.map(() => clusters(P)),
+      coverage: { items: 0, scored: 0, unparsed: 0, noSurveyAnswer: 0, sameAnswer: 0, noResponse: 0 }, items: new Map(),
+    });
+  }
+  for (const it of input.items) {
+    const acc = byCond.get(it.condition);
+    const pi = personaIndex.get(it.personaId);
+    if (!acc || pi === undefined) continue;
+    acc.coverage.items++;
+    if (!isScored(it)) {
+      const r = it.dropped ?? 'no-response';
+      if (r === 'unparsed') acc.coverage.unparsed++;
+      else if (r === 'no-survey-answer') acc.coverage.noSurveyAnswer++;
+      else if (r === 'same-answer') acc.coverage.sameAnswer++;
+      else acc.coverage.noResponse++;
+      continue;
+    }
+    acc.coverage.scored++;
+    acc.items.set(itemKey(it), it);
+    const ti = themeIndex.get(themeOf.get(it.questionId) ?? '');
+    for (const cl of ti === undefined ? [acc.all] : [acc.all, acc.byTheme[ti]]) {
+      cl.soft[pi] += it.soft;
+      cl.hard[pi] += it.hard;
+      cl.rSoft[pi] += it.rSoft ?? 0;
+      cl.rHard[pi] += it.rHard ?? 0;
+      cl.count[pi]++;
+    }
+  }
+
+  const overview: ConditionSummary[] = input.conditions.map((condition) => {
+    const acc = byCond.get(condition.id)!;
+    const soft = estimate(acc.all.soft, acc.all.count, seed, `soft:${condition.id}`, resamples);
+    const hard = estimate(acc.all.hard, acc.all.count, seed, `hard:${condition.id}`, resamples);
+    const total = sum(acc.all.count);
+    const rSoft = total ? sum(acc.all.rSoft) / total : null;
+    const rHard = total ? sum(acc.all.rHard) / total : null;
+    return {
+      condition, soft, hard, rSoft, rHard,
+      softNorm: normalise(soft.mean, rSoft), hardNorm: normalise(hard.mean, rHard), coverage: input.coverage?.[condition.id] ?? acc.coverage,
+    };
+  });
+
+  // Paired differences b − a per persona (overall and per theme), on the items scored in both.
+  let paired: { all: Clusters; byTheme: Clusters[] } | null = null;
+  if (pair) {
+    paired = { all: clusters(P), byTheme: themes.map(() => clusters(P)) };
+    const A = byCond.get(pair[0])!.items;
+    for (const itB of byCond.get(pair[1])!.items.values()) {
+      const itA = A.get(itemKey(itB));
+      if (!itA || !isScored(itA) || !isScored(itB)) continue;
+      const pi = personaIndex.get(itB.personaId)!;
+      const ti = themeIndex.get(themeOf.get(itB.questionId) ?? '');
+      for (const cl of ti === undefined ? [paired.all] : [paired.all, paired.byTheme[ti]]) {
+        cl.soft[pi] += itB.soft - itA.soft;
+        cl.hard[pi] += itB.hard - itA.hard;
+        cl.count[pi]++;
+      }
+    }
+  }
+
+  let headline: PairedDelta | null = null;
+  if (pair && paired) {
+    const soft = bootstrapRatio(paired.all.soft, paired.all.count, hashSeed(seed, 'delta:soft'), resamples);
+    const hard = estimate(paired.all.hard, paired.all.count, seed, 'delta:hard', resamples);
+    let gained = 0;
+    let lost = 0;
+    let unchanged = 0;
+    for (let i = 0; i < P; i++) {
+      if (!paired.all.count[i]) continue;
+      const d = paired.all.soft[i] / paired.all.count[i];
+      if (d > 1e-12) gained++;
+      else if (d < -1e-12) lost++;
+      else unchanged++;
+    }
+    headline = { a: pair[0], b: pair[1], soft: { mean: soft.mean, lo: soft.lo, hi: soft.hi, n: soft.n, items: soft.items }, hard, p: soft.p, gained, lost, unchanged };
+  }
+
+  const breakdowns: GroupBreakdown[] = GROUP_FIELDS.map(({ key, label }) => {
+    const members = new Map<string, number[]>();
+    input.personas.forEach((p, i) => {
+      const v = p.fields[key] ?? 'unknown';
+      let list = members.get(v);
+      if (!list) members.set(v, (list = []));
+      list.push(i);
+    });
+    const groups: GroupRow[] = [...members.entries()].sort(groupOrder(key)).map(([value, idx]) => {
+      const pick = (arr: Float64Array) => Float64Array.from(idx, (i) => arr[i]);
+      const perCondition: Record<string, Estimate> = {};
+      for (const c of condIds) {
+        const acc = byCond.get(c)!.all;
+        perCondition[c] = estimate(pick(acc.soft), pick(acc.count), seed, `g:${key}:${value}:${c}`, resamples);
+      }
+      const delta = paired ? estimate(pick(paired.all.soft), pick(paired.all.count), seed, `gd:${key}:${value}`, resamples) : null;
+      return { value, personas: idx.length, perCondition, delta };
+    });
+    return { field: key, label, groups };
+  });
+  breakdowns.push({
+    field: 'theme', label: 'Theme',
+    groups: themes.map((theme, ti) => {
+      const perCondition: Record<string, Estimate> = {};
+      for (const c of condIds) {
+        const cl = byCond.get(c)!.byTheme[ti];
+        perCondition[c] = estimate(cl.soft, cl.count, seed, `t:${theme}:${c}`, resamples);
+      }
+      const delta = paired ? estimate(paired.byTheme[ti].soft, paired.byTheme[ti].count, seed, `td:${theme}`, resamples) : null;
+      return { value: theme, personas: P, perCondition, delta };
+    }),
+  });
+
+  const personas: PersonaRow[] = input.personas.map((p, i) => {
+    const soft: Record<string, number | null> = {};
+    for (const c of condIds) {
+      const cl = byCond.get(c)!.all;
+      soft[c] = cl.count[i] ? cl.soft[i] / cl.count[i] : null;
+    }
+    const n = paired?.all.count[i] ?? 0;
+    return { id: p.id, fields: p.fields, age: p.age, soft, delta: n ? paired!.all.soft[i] / n : null, pairedItems: n };
+  });
+
+  return {
+    runId: input.runId, experimentName: input.experimentName, createdAt: input.createdAt, recorded: input.recorded,
+    conditions: input.conditions, overview, pair, headline, breakdowns, personas,
+    fields: GROUP_FIELDS, questions: input.questions,
+    samples: input.samples, responses: input.responses, failedResponses: input.failedResponses,
+  };
+}
+
+/** The headline pair: the requested one if both ids exist, else the first two conditions (null if < 2). */
+export function choosePair(condIds: string[], wanted?: [string, string]): [string, string] | null {
+  if (wanted && wanted[0] !== wanted[1] && condIds.includes(wanted[0]) && condIds.includes(wanted[1])) return [wanted[0], wanted[1]];
+  return condIds.length >= 2 ? [condIds[0], condIds[1]] : null;
+}
+
+function normalise(score: number | null, random: number | null): number | null {
+  if (score === null || random === null || random >= 1) return null;
+  return (score - random) / (1 - random);
+}
+
+function sum(a: Float64Array): number {
+  let s = 0;
+  for (const v of a) s += v;
+  return s;
+}
+
+/** Age groups in age order; other fields by label (stable, language-independent). */
+function groupOrder(field: string): (a: [string, number[]], b: [string, number[]]) => number {
+  return ([a], [b]) => (field === 'age' ? a.localeCompare(b, 'en', { numeric: true }) : a.localeCompare(b));
+}
