@@ -1,0 +1,148 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { ResponseRecord, RunManifest } from '../experiment';
+import { readResponses } from './readResponses';
+
+export const MANIFEST_FILE = 'manifest.json';
+export const RESPONSES_FILE = 'responses.jsonl';
+
+export interface RunStoreOptions {
+  /** Flush when this many records are buffered. */
+  batchSize?: number;
+  /** Flush at most this long after the first buffered record, in ms. */
+  flushIntervalMs?: number;
+}
+
+/**
+ * One run on disk: `<runsDir>/<runId>/manifest.json` + append-only `responses.jsonl`. Records are buffered and
+ * appended in batches, each batch one write + fsync, so a crash loses at most the last unflushed batch (those
+ * requests are simply asked again on resume) and never leaves a completed record half-written except the very
+ * last line, which `open` detects and cuts off.
+ */
+export class RunStore {
+  private buffer: string[] = [];
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private fd: number | undefined;
+  private readonly batchSize: number;
+  private readonly flushIntervalMs: number;
+  /** Records appended by this process (flushed or not). */
+  appended = 0;
+
+  private constructor(
+    readonly dir: string,
+    public manifest: RunManifest,
+    options: RunStoreOptions,
+  ) {
+    this.batchSize = options.batchSize ?? 256;
+    this.flushIntervalMs = options.flushIntervalMs ?? 100;
+    this.fd = fs.openSync(path.join(dir, RESPONSES_FILE), 'a');
+  }
+
+  get responsesFile(): string {
+    return path.join(this.dir, RESPONSES_FILE);
+  }
+
+  /** Starts a new run directory (fails if it exists). */
+  static create(runsDir: string, manifest: RunManifest, options: RunStoreOptions = {}): RunStore {
+    const dir = path.join(runsDir, manifest.runId);
+    fs.mkdirSync(runsDir, { recursive: true });
+    fs.mkdirSync(dir); // throws EEXIST rather than mixing two runs
+    writeJsonAtomic(path.join(dir, MANIFEST_FILE), manifest);
+    fs.writeFileSync(path.join(dir, RESPONSES_FILE), '');
+    return new RunStore(dir, manifest, options);
+  }
+
+  /**
+   * Reopens an existing run for appending (resume). A torn last line (the process died mid-write) is cut off
+   * so new records start on a fresh line; it never held a completed record.
+   */
+  static open(dir: string, options: RunStoreOptions = {}): RunStore {
+    const manifest = readManifest(dir);
+    repairTornTail(path.join(dir, RESPONSES_FILE));
+    return new RunStore(dir, manifest, options);
+  }
+
+  /** Hashes of the requests this run already answered successfully (failed ones are asked again). */
+  completedHashes(): Set<string> {
+    const done = new Set<string>();
+    for (const r of readResponses(this.responsesFile)) if (r.text !== null) done.add(r.hash);
+    return done;
+  }
+
+  append(record: ResponseRecord): void {
+    if (this.fd === undefined) throw new Error(`run ${this.manifest.runId} is closed`);
+    this.buffer.push(`${JSON.stringify(record)}\n`);
+    this.appended++;
+    if (this.buffer.length >= this.batchSize) this.flush();
+    else this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
+  }
+
+  /** Writes the buffered records as one append and fsyncs them. */
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.buffer.length === 0 || this.fd === undefined) return;
+    const chunk = this.buffer.join('');
+    this.buffer = [];
+    fs.writeSync(this.fd, chunk);
+    fs.fsyncSync(this.fd);
+  }
+
+  updateManifest(patch: Partial<RunManifest>): void {
+    this.manifest = { ...this.manifest, ...patch };
+    writeJsonAtomic(path.join(this.dir, MANIFEST_FILE), this.manifest);
+  }
+
+  close(): void {
+    this.flush();
+    if (this.fd !== undefined) fs.closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+export function readManifest(dir: string): RunManifest {
+  return JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as RunManifest;
+}
+
+/** Write-then-rename so a reader (or a crash) never sees half a manifest. */
+function writeJsonAtomic(file: string, data: unknown): void {
+  const tmp = `${file}.${process.pid}.tmp`;
+  const fd = fs.openSync(tmp, 'w');
+  try {
+    fs.writeSync(fd, `${JSON.stringify(data, null, 2)}\n`);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+  fs.renameSync(tmp, file);
+}
+
+/** Cuts the file back to its last newline; returns the number of bytes removed. */
+export function repairTornTail(file: string): number {
+  if (!fs.existsSync(file)) {
+    fs.writeFileSync(file, '');
+    return 0;
+  }
+  const size = fs.statSync(file).size;
+  if (size === 0) return 0;
+  const fd = fs.openSync(file, 'r+');
+  try {
+    const chunk = Buffer.alloc(64 * 1024);
+    let end = size;
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const n = fs.readSync(fd, chunk, 0, end - start, start);
+      const nl = chunk.subarray(0, n).lastIndexOf(10);
+      if (nl >= 0) {
+        const keep = start + nl + 1;
+        if (keep < size) fs.ftruncateSync(fd, keep);
+        return size - keep;
+      }
+      end = start;
+    }
+    fs.ftruncateSync(fd, 0);
+    return size;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

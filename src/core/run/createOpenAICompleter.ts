@@ -1,0 +1,74 @@
+import type { ModelSpec } from '../experiment';
+import { RequestError, errorForStatus, parseRetryAfter } from './RequestError';
+import type { Completer, CompletionRequest, CompletionResult } from './WorkItem';
+
+/** The origin (`https://host:port`) an endpoint's key is bound to. */
+export function originOf(baseURL: string): string {
+  const u = new URL(baseURL);
+  if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`unsupported protocol in ${baseURL}`);
+  return u.origin;
+}
+
+/** Looks up the API key for one origin (SecretStorage in VS Code, an env var in the CLI); never another origin's. */
+export type KeyLookup = (origin: string) => Promise<string | undefined> | string | undefined;
+
+type OpenAIModule = typeof import('openai');
+let openaiModule: Promise<OpenAIModule> | undefined;
+// Loaded on first use: the SDK costs start-up time that estimate-only and replay runs do not need.
+const loadOpenAI = (): Promise<OpenAIModule> => (openaiModule ??= import('openai'));
+
+/**
+ * A completer for an OpenAI-compatible chat endpoint through the `openai` SDK, with the SDK's own retries
+ * and timeout off (the engine owns both). The key is looked up for the endpoint's origin only, and the fetch
+ * wrapper refuses any URL of another origin and any redirect, so the key cannot leak to another host.
+ */
+export async function createOpenAICompleter(model: ModelSpec, keys: KeyLookup): Promise<Completer> {
+  if (!model.baseURL) throw new Error(`model "${model.id}": baseURL is required`);
+  const origin = originOf(model.baseURL);
+  const apiKey = (await keys(origin)) ?? 'no-key';
+  const { default: OpenAI, APIError, APIUserAbortError } = await loadOpenAI();
+  const guardedFetch = (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const target = typeof url === 'string' ? url : url instanceof URL ? url.href : url.url;
+    if (originOf(target) !== origin) return Promise.reject(new RequestError(`refusing to send a request for ${origin} to ${new URL(target).origin}`, false));
+    return fetch(url, { ...init, redirect: 'error' });
+  };
+  const client = new OpenAI({ baseURL: model.baseURL, apiKey, maxRetries: 0, timeout: 24 * 3600_000, fetch: guardedFetch });
+  const modelName = model.model ?? model.id;
+
+  async function complete(req: CompletionRequest): Promise<CompletionResult> {
+    const messages = model.systemPrompt && req.item.messages[0]?.role !== 'system'
+      ? [{ role: 'system' as const, content: model.systemPrompt }, ...req.item.messages]
+      : req.item.messages;
+    try {
+      const res = await client.chat.completions.create({
+        model: modelName,
+        messages,
+        ...(model.temperature !== undefined ? { temperature: model.temperature } : {}),
+        ...(model.maxTokens !== undefined ? { max_tokens: model.maxTokens } : {}),
+        ...(req.n > 1 ? { n: req.n } : {}),
+      }, { signal: req.signal });
+      if (!res || !Array.isArray(res.choices)) throw new RequestError('malformed response (no choices)', true);
+      return {
+        texts: res.choices.map((c) => c.message?.content ?? ''),
+        inputTokens: res.usage?.prompt_tokens,
+        outputTokens: res.usage?.completion_tokens,
+      };
+    } catch (e) {
+      if (e instanceof RequestError) throw e;
+      if (req.signal.aborted) throw req.signal.reason instanceof RequestError ? req.signal.reason : new RequestError('aborted', false);
+      if (e instanceof APIUserAbortError) throw new RequestError('aborted', false);
+      if (e instanceof APIError && typeof e.status === 'number') {
+        const h = e.headers;
+        throw errorForStatus(e.status, firstLine(e.message), parseRetryAfter(h?.get('retry-after'), h?.get('retry-after-ms')));
+      }
+      // Connection resets, DNS failures, bodies that are not JSON: transient as far as we can tell.
+      const cause = e instanceof Error && e.cause instanceof Error ? `: ${e.cause.message}` : '';
+      throw new RequestError(`${e instanceof Error ? firstLine(e.message) : String(e)}${cause}`, true);
+    }
+  }
+  return { complete, recorded: false };
+}
+
+function firstLine(s: string): string {
+  return s.split('\n', 1)[0].slice(0, 300);
+}
