@@ -57,3 +57,59 @@ export function isRequestEnvelope(m: unknown): m is RequestEnvelope {
 export function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
+
+// ---- Preview panel (issue #5) ---------------------------------------------------------------------------
+// Host → webview: the catalog (pickers) once per workspace load, then one `preview/render` per render
+// (stamped with a version: the webview drops anything older than what it shows), `preview/estimate` when
+// the whole-experiment estimate is ready, `preview/empty` when there is nothing to preview.
+// Webview → host: selection changes, jump to a diagnostic, run for the persona, and a `painted` ack.
+import type { ExperimentEstimate, PaneMode, PreviewCatalog, PreviewRender, PreviewSelection } from '../core/preview/previewModel';
+
+export interface PreviewCatalogMessage { type: 'preview/catalog'; catalog: PreviewCatalog }
+export interface PreviewRenderMessage { type: 'preview/render'; render: PreviewRender }
+export interface PreviewEstimateMessage { type: 'preview/estimate'; estimate: ExperimentEstimate | null; error?: string }
+export interface PreviewEmptyMessage { type: 'preview/empty'; reason: string }
+export type PreviewToWebview = PreviewCatalogMessage | PreviewRenderMessage | PreviewEstimateMessage | PreviewEmptyMessage | NoticeMessage;
+
+export interface PreviewSelectMessage { type: 'preview/select'; selection: PreviewSelection }
+export interface PreviewOpenSourceMessage { type: 'preview/openSource'; file: string; line: number; column: number }
+export interface PreviewRunMessage { type: 'preview/runForPersona' }
+/** The webview drew render `version` (after the next animation frame); `at` is its Date.now(). */
+export interface PreviewPaintedMessage { type: 'preview/painted'; version: number; at: number }
+export type PreviewFromWebview = PreviewSelectMessage | PreviewOpenSourceMessage | PreviewRunMessage | PreviewPaintedMessage;
+
+/** What the preview webview keeps across reloads (inside PersistedPanelState.data). */
+export interface PreviewPersistedData {
+  /** Workspace-relative template the preview showed. */
+  template?: string;
+  selection: PreviewSelection;
+  mode: PaneMode;
+  syncScroll: boolean;
+  query: string;
+  /** Scroll offset of the panes per template base. */
+  scroll: Record<string, number>;
+}
+
+/** Validates a message from the preview webview; anything malformed → undefined (and is ignored). */
+export function parsePreviewFromWebview(m: unknown): PreviewFromWebview | undefined {
+  if (!isObject(m)) return undefined;
+  const optStr = (v: unknown) => v === undefined || (typeof v === 'string' && v.length < 500);
+  const isPos = (v: unknown) => Number.isInteger(v) && (v as number) >= 1;
+  switch (m.type) {
+    case 'preview/select': {
+      const s = m.selection;
+      if (!isObject(s) || !optStr(s.personaId) || !optStr(s.questionId) || !optStr(s.modelId)) return undefined;
+      if (s.variant !== undefined && !(Number.isInteger(s.variant) && (s.variant as number) >= 0)) return undefined;
+      return { type: 'preview/select', selection: { personaId: s.personaId as string | undefined, questionId: s.questionId as string | undefined, variant: s.variant as number | undefined, modelId: s.modelId as string | undefined } };
+    }
+    case 'preview/openSource':
+      return typeof m.file === 'string' && m.file.length < 1000 && isPos(m.line) && isPos(m.column)
+        ? { type: 'preview/openSource', file: m.file, line: m.line as number, column: m.column as number } : undefined;
+    case 'preview/runForPersona':
+      return { type: 'preview/runForPersona' };
+    case 'preview/painted':
+      return Number.isInteger(m.version) && typeof m.at === 'number' ? { type: 'preview/painted', version: m.version as number, at: m.at } : undefined;
+    default:
+      return undefined;
+  }
+}
