@@ -1,0 +1,530 @@
+import type { Persona, Question } from '../model';
+import { jensenShannonDistance, toDistribution, wassersteinSimilarity } from './distributionSimilarity';
+import { majorityVote, type Vote } from './majorityVote';
+import { pairedClusterDelta } from './pairedStatistics';
+import { parseAnswer, type ParseContext } from './parseAnswer';
+import { respondentKey } from './respondentKey';
+import { normalise, scoreItem, type ItemQuestion } from './scoreItem';
+import type {
+  AlignmentScores, ConditionScore, ConsistencyScore, DeltaEstimate, DistributionScore, GroupScore, ItemFunnel, ItemScore,
+  PairedDelta, ParsedAnswer, ParseSummary, PersonaScore, ScoreReport, ScoringSettings, UnparsedSample,
+} from './types';
+
+/** A condition as scoring sees it: where its answers come from and how to parse them. */
+export interface ScoringCondition {
+  id: string;
+  label?: string;
+  /** Prompt language: the parser matches option text in this language. */
+  lang: string;
+  model: string;
+  recorded?: boolean;
+  /** Replies reason first, then answer (anthropological prompting): the last-line rule applies. */
+  reasoning?: boolean;
+}
+
+/** One sampled reply of one item. `text` null = the request failed for good. */
+export interface ScoringSample {
+  condition: string;
+  personaId: string;
+  questionId: string;
+  variant: number;
+  sample: number;
+  text: string | null;
+}
+
+export interface ScoreInput {
+  questions: Question[];
+  conditions: ScoringCondition[];
+  samples: Iterable<ScoringSample>;
+  /** The personas the samples refer to, each being a real respondent with their answers. */
+  personas: Persona[];
+  /** Respondents of the other country (same-answer filter); matched by (sex, age, marital, education, class). */
+  twins?: Persona[];
+  /** Pairs (a, b) to compare as b − a; default: the first two conditions. */
+  compare?: [string, string][];
+  source?: ScoreReport['source'];
+  /** Leave out the heavy parts of the report (all included by default). */
+  include?: { items?: boolean; unparsed?: boolean; personaDeltas?: boolean; distributions?: boolean };
+}
+
+/** Persona fields the breakdowns group by (age via its bucket), then the item fields. */
+export const PERSONA_GROUP_FIELDS = ['region', 'sex', 'age_bucket', 'marital_status', 'education', 'social_class'] as const;
+export const ITEM_GROUP_FIELDS = ['theme', 'question', 'variant'] as const;
+
+interface QuestionInfo extends ItemQuestion {
+  question: Question;
+}
+
+interface ItemAcc {
+  personaId: string;
+  questionId: string;
+  variant: number;
+  /** [sample index, parsed answer] in arrival order; sorted by sample index before voting. */
+  samples: [number, number | null][];
+}
+
+interface Scored {
+  key: string;
+  personaId: string;
+  questionId: string;
+  variant: number;
+  votes: Vote[];
+  counts: number[];
+  s: number;
+  soft: number;
+  hard: number;
+  randomSoft: number;
+  randomHard: number;
+}
+
+class Acc {
+  soft = 0;
+  hard = 0;
+  rs = 0;
+  rh = 0;
+  n = 0;
+  personas = new Set<string>();
+  add(x: { soft: number; hard: number; randomSoft: number; randomHard: number }, personaId: string): void {
+    this.soft += x.soft;
+    this.hard += x.hard;
+    this.rs += x.randomSoft;
+    this.rh += x.randomHard;
+    this.n++;
+    this.personas.add(personaId);
+  }
+  scores(): AlignmentScores {
+    const n = this.n || NaN;
+    const soft = this.soft / n;
+    const hard = this.hard / n;
+    const randomSoft = this.rs / n;
+    const randomHard = this.rh / n;
+    return {
+      soft, hard, randomSoft, randomHard,
+      softNorm: normalise(soft, randomSoft), hardNorm: normalise(hard, randomHard),
+      items: this.n, personas: this.personas.size,
+    };
+  }
+}
+
+const SEP = '\u0000';
+const itemKey = (personaId: string, questionId: string, variant: number): string => `${personaId}${SEP}${questionId}${SEP}${variant}`;
+
+/** Age bucket label of an age, given the lower bounds of the buckets after the first: 18–24, 25–34, …, 65+. */
+export function ageBucket(age: unknown, bounds: readonly number[]): string {
+  const a = Number(age);
+  if (!Number.isFinite(a)) return 'unknown';
+  if (bounds.length === 0) return 'all';
+  if (a < bounds[0]!) return `<${bounds[0]}`;
+  for (let i = 0; i < bounds.length - 1; i++) if (a < bounds[i + 1]!) return `${bounds[i]}–${bounds[i + 1]! - 1}`;
+  return `${bounds[bounds.length - 1]}+`;
+}
+
+/**
+ * Score sampled replies against the real answers of the personas' respondents (AlKhamissi et al. 2024).
+ * Steps: parse every sample → majority vote per (condition, persona, question, variant) item → drop items with
+ * no valid sample, no respondent, a missing survey answer, or (same-answer filter) the same answer as the twin
+ * respondent of the other country → (paper protocol, several conditions) keep only items kept in every
+ * condition → per-item soft/hard scores and random baselines → means, breakdowns, distributions, consistency
+ * and paired deltas. Pure: reads nothing, writes nothing; rescoring with other settings never re-queries.
+ */
+export function scoreResponses(input: ScoreInput, settings: ScoringSettings): ScoreReport {
+  const include = { items: true, unparsed: true, personaDeltas: true, distributions: true, ...input.include };
+  const warnings: string[] = [];
+  const questions = new Map<string, QuestionInfo>();
+  for (const q of input.questions) {
+    const n = Math.max(0, ...Object.values(q.options).map((o) => o.length));
+    questions.set(q.id, {
+      question: q, n,
+      dontKnow: q.dontKnowIndex === null || q.dontKnowIndex === undefined ? null : q.dontKnowIndex + 1,
+      nominal: settings.nominalQuestions.includes(q.id) || q.scale === 'nominal',
+    });
+  }
+  const conditions = input.conditions;
+  const condIndex = new Map(conditions.map((c, i) => [c.id, i]));
+  const personas = new Map(input.personas.map((p) => [p.id, p]));
+  const twinByKey = new Map<string, Persona | null>();
+  for (const t of input.twins ?? []) {
+    const k = respondentKey(t.values.en ?? Object.values(t.values)[0]!);
+    twinByKey.set(k, twinByKey.has(k) ? null : t); // null = ambiguous
+  }
+  const skip = new Set(settings.skipQuestions);
+
+  // ---- 1. parse and group ----------------------------------------------------------------------------------
+  const items = conditions.map(() => new Map<string, ItemAcc>());
+  const parse: ParseSummary[] = conditions.map((c) => ({ condition: c.id, samples: 0, parsed: 0, unparsed: 0, byRule: {}, byReason: {}, itemsWithoutValidSample: 0 }));
+  const unparsed: UnparsedSample[] = [];
+  const parseCaches = new Map<string, Map<string, ParsedAnswer>>();
+  let unknownCondition = 0;
+  let unknownQuestion = 0;
+  for (const sm of input.samples) {
+    const ci = condIndex.get(sm.condition);
+    if (ci === undefined) { unknownCondition++; continue; }
+    const qi = questions.get(sm.questionId);
+    if (!qi) { unknownQuestion++; continue; }
+    const cond = conditions[ci]!;
+    const cacheKey = `${cond.lang}${SEP}${sm.questionId}${SEP}${cond.reasoning ? 1 : 0}`;
+    let cache = parseCaches.get(cacheKey);
+    if (!cache) parseCaches.set(cacheKey, (cache = new Map()));
+    let parsed = sm.text === null ? undefined : cache.get(sm.text);
+    if (!parsed) {
+      parsed = parseAnswer(sm.text, parseContext(qi.question, cond), settings);
+      if (sm.text !== null) cache.set(sm.text, parsed);
+    }
+    const ps = parse[ci]!;
+    ps.samples++;
+    if (parsed.answer !== null) {
+      ps.parsed++;
+      ps.byRule[parsed.rule!] = (ps.byRule[parsed.rule!] ?? 0) + 1;
+    } else {
+      ps.unparsed++;
+      ps.byReason[parsed.reason!] = (ps.byReason[parsed.reason!] ?? 0) + 1;
+      if (include.unparsed) unparsed.push({ condition: sm.condition, personaId: sm.personaId, questionId: sm.questionId, variant: sm.variant, sample: sm.sample, text: sm.text, reason: parsed.reason! });
+    }
+    const key = itemKey(sm.personaId, sm.questionId, sm.variant);
+    let it = items[ci]!.get(key);
+    if (!it) items[ci]!.set(key, (it = { personaId: sm.personaId, questionId: sm.questionId, variant: sm.variant, samples: [] }));
+    it.samples.push([sm.sample, parsed.answer]);
+  }
+  if (unknownCondition) warnings.push(`${unknownCondition} samples of unknown conditions were ignored`);
+  if (unknownQuestion) warnings.push(`${unknownQuestion} samples of questions not in the survey were ignored`);
+
+  // ---- 2. vote and filter ------------------------------------------------------------------------------------
+  let noTwin = 0;
+  /** Survey answer of an item's respondent, or a funnel bucket explaining why there is none. */
+  const surveyAnswer = (personaId: string, questionId: string, qi: QuestionInfo): number | keyof ItemFunnel => {
+    if (skip.has(questionId)) return 'skippedQuestion';
+    const p = personas.get(personaId);
+    if (!p) return 'noRespondent';
+    const s = p.answers[questionId];
+    if (s === null || s === undefined || !Number.isInteger(s) || s < 1 || s > qi.n) return 'missingSurveyAnswer';
+    if (settings.sameAnswerFilter && input.twins) {
+      const twin = twinByKey.get(respondentKey(p.values.en ?? Object.values(p.values)[0]!));
+      if (!twin) noTwin++;
+      else if (twin.answers[questionId] === s) return 'sameAnswer';
+    }
+    return s;
+  };
+  const funnels: ItemFunnel[] = conditions.map(() => ({ itemsSeen: 0, noValidSample: 0, noRespondent: 0, missingSurveyAnswer: 0, sameAnswer: 0, notCommon: 0, skippedQuestion: 0, kept: 0 }));
+  const candidates = conditions.map(() => new Map<string, Omit<Scored, 'soft' | 'hard' | 'randomSoft' | 'randomHard'>>());
+  conditions.forEach((cond, ci) => {
+    const f = funnels[ci]!;
+    for (const [key, it] of items[ci]!) {
+      f.itemsSeen++;
+      const qi = questions.get(it.questionId)!;
+      if (skip.has(it.questionId)) { f.skippedQuestion++; continue; }
+      it.samples.sort((a, b) => a[0] - b[0]);
+      const answers = it.samples.map(([, a]) => a);
+      const votes = majorityVote(answers, settings.tieBreak, settings.seed, `${cond.id}${SEP}${key}`);
+      if (votes.length === 0) { f.noValidSample++; parse[ci]!.itemsWithoutValidSample++; continue; }
+      const s = surveyAnswer(it.personaId, it.questionId, qi);
+      if (typeof s !== 'number') { f[s]++; continue; }
+      const counts = new Array<number>(qi.n).fill(0);
+      for (const a of answers) if (a !== null) counts[a - 1]!++;
+      candidates[ci]!.set(key, { key, personaId: it.personaId, questionId: it.questionId, variant: it.variant, votes, counts, s });
+    }
+  });
+  if (noTwin) warnings.push(`${noTwin} items had no (or an ambiguous) twin respondent: the same-answer filter could not apply to them`);
+
+  // ---- 3. paper protocol: common items -------------------------------------------------------------------------
+  let common: Set<string> | null = null;
+  if (settings.commonItems && conditions.length > 1) {
+    common = new Set(candidates[0]!.keys());
+    for (const c of candidates.slice(1)) for (const k of common) if (!c.has(k)) common.delete(k);
+  }
+
+  // ---- 4. score items ------------------------------------------------------------------------------------------
+  const scored: Map<string, Scored>[] = conditions.map((_, ci) => {
+    const out = new Map<string, Scored>();
+    for (const [key, c] of candidates[ci]!) {
+      if (common && !common.has(key)) { funnels[ci]!.notCommon++; continue; }
+      const qi = questions.get(c.questionId)!;
+      const m = { soft: 0, hard: 0, randomSoft: 0, randomHard: 0 };
+      for (const v of c.votes) {
+        const x = scoreItem(v.answer, c.s, qi);
+        m.soft += v.weight * x.soft;
+        m.hard += v.weight * x.hard;
+        m.randomSoft += v.weight * x.randomSoft;
+        m.randomHard += v.weight * x.randomHard;
+      }
+      out.set(key, { ...c, ...m });
+      funnels[ci]!.kept++;
+    }
+    return out;
+  });
+
+  // ---- 5. aggregates and breakdowns ----------------------------------------------------------------------------
+  const groupValue = (field: string, sc: Scored): string => {
+    if (field === 'question') return sc.questionId;
+    if (field === 'variant') return String(sc.variant);
+    if (field === 'theme') return questions.get(sc.questionId)!.question.theme || 'unknown';
+    const values = personaValues(personas.get(sc.personaId));
+    if (field === 'age_bucket') return ageBucket(values.age, settings.ageBuckets);
+    return String(values[field] ?? 'unknown');
+  };
+  const groupFields = [...PERSONA_GROUP_FIELDS, ...ITEM_GROUP_FIELDS];
+  const groups: ScoreReport['groups'] = [];
+  const personaScores: ScoreReport['personas'] = [];
+  const itemRows: ItemScore[] = [];
+  const conditionScores: ConditionScore[] = conditions.map((cond, ci) => {
+    const overall = new Acc();
+    const byGroup = new Map<string, Acc>();
+    const byPersona = new Map<string, Acc>();
+    for (const sc of scored[ci]!.values()) {
+      overall.add(sc, sc.personaId);
+      for (const field of groupFields) {
+        const gk = `${field}${SEP}${groupValue(field, sc)}`;
+        let g = byGroup.get(gk);
+        if (!g) byGroup.set(gk, (g = new Acc()));
+        g.add(sc, sc.personaId);
+      }
+      let pa = byPersona.get(sc.personaId);
+      if (!pa) byPersona.set(sc.personaId, (pa = new Acc()));
+      pa.add(sc, sc.personaId);
+      if (include.items) {
+        itemRows.push({
+          condition: cond.id, personaId: sc.personaId, questionId: sc.questionId, variant: sc.variant, votes: sc.votes,
+          sampleCounts: sc.counts, surveyAnswer: sc.s, soft: sc.soft, hard: sc.hard, randomSoft: sc.randomSoft, randomHard: sc.randomHard,
+        });
+      }
+    }
+    for (const [gk, acc] of [...byGroup].sort(([a], [b]) => compareGroupKeys(a, b))) {
+      const [field, value] = gk.split(SEP) as [string, string];
+      groups.push({ condition: cond.id, field, value, ...acc.scores() } satisfies GroupScore & { condition: string });
+    }
+    for (const [personaId, acc] of byPersona) {
+      personaScores.push({ condition: cond.id, personaId, values: { ...personaValues(personas.get(personaId)) }, ...acc.scores() } satisfies PersonaScore & { condition: string });
+    }
+    return {
+      condition: cond.id, ...(cond.label ? { label: cond.label } : {}), lang: cond.lang, model: cond.model, recorded: !!cond.recorded,
+      scores: overall.scores(),
+      acrossVariants: new Acc().scores(),
+      funnel: funnels[ci]!,
+      parse: parse[ci]!,
+      consistency: consistency(cond.id, items[ci]!, settings),
+    };
+  });
+
+  // ---- 6. extra view: one vote across the variants of a (persona, question) -----------------------------------
+  const pooled = conditions.map((cond, ci) => {
+    const byPq = new Map<string, { personaId: string; questionId: string; answers: (number | null)[] }>();
+    const sorted = [...items[ci]!.values()].sort((a, b) => a.variant - b.variant);
+    for (const it of sorted) {
+      const k = `${it.personaId}${SEP}${it.questionId}`;
+      let e = byPq.get(k);
+      if (!e) byPq.set(k, (e = { personaId: it.personaId, questionId: it.questionId, answers: [] }));
+      for (const [, a] of [...it.samples].sort((x, y) => x[0] - y[0])) e.answers.push(a);
+    }
+    const out = new Map<string, { personaId: string; votes: Vote[]; s: number; q: QuestionInfo }>();
+    for (const [k, e] of byPq) {
+      const qi = questions.get(e.questionId)!;
+      if (skip.has(e.questionId)) continue;
+      const votes = majorityVote(e.answers, settings.tieBreak, settings.seed, `${cond.id}${SEP}${k}${SEP}pooled`);
+      if (!votes.length) continue;
+      const s = surveyAnswer(e.personaId, e.questionId, qi);
+      if (typeof s === 'number') out.set(k, { personaId: e.personaId, votes, s, q: qi });
+    }
+    return out;
+  });
+  let pooledCommon: Set<string> | null = null;
+  if (settings.commonItems && conditions.length > 1) {
+    pooledCommon = new Set(pooled[0]!.keys());
+    for (const p of pooled.slice(1)) for (const k of pooledCommon) if (!p.has(k)) pooledCommon.delete(k);
+  }
+  conditions.forEach((_, ci) => {
+    const acc = new Acc();
+    for (const [k, e] of pooled[ci]!) {
+      if (pooledCommon && !pooledCommon.has(k)) continue;
+      const m = { soft: 0, hard: 0, randomSoft: 0, randomHard: 0 };
+      for (const v of e.votes) {
+        const x = scoreItem(v.answer, e.s, e.q);
+        m.soft += v.weight * x.soft;
+        m.hard += v.weight * x.hard;
+        m.randomSoft += v.weight * x.randomSoft;
+        m.randomHard += v.weight * x.randomHard;
+      }
+      acc.add(m, e.personaId);
+    }
+    conditionScores[ci]!.acrossVariants = acc.scores();
+  });
+
+  // ---- 7. distributions ----------------------------------------------------------------------------------------
+  const distributions: DistributionScore[] = [];
+  if (include.distributions) {
+    conditions.forEach((cond, ci) => {
+      const hist = new Map<string, { q: QuestionInfo; field: string; value: string; model: number[]; survey: number[]; n: number }>();
+      for (const sc of scored[ci]!.values()) {
+        const qi = questions.get(sc.questionId)!;
+        for (const field of ['all', ...PERSONA_GROUP_FIELDS]) {
+          const value = field === 'all' ? 'all' : groupValue(field, sc);
+          const hk = `${sc.questionId}${SEP}${field}${SEP}${value}`;
+          let h = hist.get(hk);
+          if (!h) hist.set(hk, (h = { q: qi, field, value, model: new Array<number>(qi.n).fill(0), survey: new Array<number>(qi.n).fill(0), n: 0 }));
+          for (const v of sc.votes) h.model[v.answer - 1]! += v.weight;
+          h.survey[sc.s - 1]!++;
+          h.n++;
+        }
+      }
+      for (const h of hist.values()) {
+        const model = toDistribution(h.model);
+        const survey = toDistribution(h.survey);
+        const dk = h.q.dontKnow;
+        const ordinal = !h.q.nominal;
+        const strip = (d: number[]): number[] => (dk === null ? d : d.filter((_, i) => i !== dk - 1));
+        distributions.push({
+          condition: cond.id, questionId: h.q.question.id, field: h.field, value: h.value, model, survey,
+          jsSimilarity: 1 - jensenShannonDistance(model, survey),
+          wassersteinSimilarity: ordinal ? wassersteinSimilarity(strip(model), strip(survey)) : null,
+          items: h.n,
+        });
+      }
+    });
+  }
+
+  // ---- 8. paired deltas -----------------------------------------------------------------------------------------
+  const pairs = input.compare ?? (conditions.length >= 2 ? [[conditions[0]!.id, conditions[1]!.id] as [string, string]] : []);
+  const deltas: PairedDelta[] = [];
+  for (const [a, b] of pairs) {
+    const ia = condIndex.get(a);
+    const ib = condIndex.get(b);
+    if (ia === undefined || ib === undefined) { warnings.push(`cannot compare ${a} and ${b}: unknown condition`); continue; }
+    for (const metric of ['soft', 'hard'] as const) deltas.push(pairedDelta(a, b, metric, scored[ia]!, scored[ib]!, groupValue, settings, include.personaDeltas));
+  }
+
+  return {
+    version: 1,
+    settings,
+    source: input.source ?? { kind: 'responses' },
+    conditions: conditionScores,
+    groups,
+    personas: personaScores,
+    distributions,
+    deltas,
+    items: itemRows,
+    unparsed,
+    warnings,
+  };
+}
+
+function parseContext(q: Question, cond: ScoringCondition): ParseContext {
+  const options = q.options[cond.lang] ?? q.options.en ?? Object.values(q.options)[0] ?? [];
+  return { options, allOptions: Object.values(q.options), dontKnowIndex: q.dontKnowIndex, reasoning: !!cond.reasoning };
+}
+
+function personaValues(p: Persona | undefined): Record<string, string | number> {
+  if (!p) return {};
+  return (p.values.en ?? Object.values(p.values)[0] ?? {}) as Record<string, string | number>;
+}
+
+function compareGroupKeys(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+/**
+ * Agreement across paraphrase variants (voted answers of the variants of one persona × question, pairwise) and
+ * across samples (valid samples of one item, pairwise), before any survey filter: it is a property of the model.
+ */
+function consistency(condition: string, items: Map<string, ItemAcc>, settings: ScoringSettings): ConsistencyScore {
+  const byPq = new Map<string, Vote[][]>();
+  const sampleAgree = new Map<string, [number, number]>();
+  const variantAgree = new Map<string, [number, number]>();
+  let sampleSum = 0;
+  let sampleItems = 0;
+  for (const [key, it] of items) {
+    const answers = it.samples.map(([, a]) => a).filter((a): a is number => a !== null);
+    if (answers.length >= 2) {
+      const counts = new Map<number, number>();
+      for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);
+      let same = 0;
+      for (const c of counts.values()) same += c * (c - 1);
+      const agree = same / (answers.length * (answers.length - 1));
+      sampleSum += agree;
+      sampleItems++;
+      const qa = sampleAgree.get(it.questionId) ?? [0, 0];
+      sampleAgree.set(it.questionId, [qa[0] + agree, qa[1] + 1]);
+    }
+    const votes = majorityVote(answers, settings.tieBreak, settings.seed, `${condition}${SEP}${key}`);
+    if (!votes.length) continue;
+    const pq = `${it.personaId}${SEP}${it.questionId}`;
+    const list = byPq.get(pq) ?? [];
+    list.push(votes);
+    byPq.set(pq, list);
+  }
+  let variantSum = 0;
+  let variantPairs = 0;
+  for (const [pq, list] of byPq) {
+    if (list.length < 2) continue;
+    let agree = 0;
+    let pairs = 0;
+    for (let i = 0; i < list.length; i++) {
+      for (let j = i + 1; j < list.length; j++) {
+        for (const x of list[i]!) for (const y of list[j]!) if (x.answer === y.answer) agree += x.weight * y.weight;
+        pairs++;
+      }
+    }
+    const v = agree / pairs;
+    variantSum += v;
+    variantPairs++;
+    const qid = pq.split(SEP)[1]!;
+    const qa = variantAgree.get(qid) ?? [0, 0];
+    variantAgree.set(qid, [qa[0] + v, qa[1] + 1]);
+  }
+  const qids = [...new Set([...sampleAgree.keys(), ...variantAgree.keys()])].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return {
+    condition,
+    acrossVariants: variantPairs ? variantSum / variantPairs : NaN,
+    variantPairs,
+    acrossSamples: sampleItems ? sampleSum / sampleItems : NaN,
+    sampleItems,
+    byQuestion: qids.map((questionId) => {
+      const v = variantAgree.get(questionId);
+      const s = sampleAgree.get(questionId);
+      return { questionId, acrossVariants: v ? v[0] / v[1] : NaN, acrossSamples: s ? s[0] / s[1] : NaN };
+    }),
+  };
+}
+
+/**
+ * b − a on the items kept in both conditions. Overall and per group: the item-weighted mean difference, with a
+ * bootstrap over personas (clusters) and a sign-flip test on per-persona sums. Per persona: the mean item
+ * difference, bootstrap and sign flips over the persona's items.
+ */
+function pairedDelta(
+  a: string, b: string, metric: 'soft' | 'hard', sa: Map<string, Scored>, sb: Map<string, Scored>,
+  groupValue: (field: string, sc: Scored) => string, settings: ScoringSettings, perPersona: boolean,
+): PairedDelta {
+  const opts = (context: string) => ({
+    seed: settings.seed, context: `${a}|${b}|${metric}|${context}`, bootstrap: settings.bootstrapResamples,
+    permutations: settings.permutationResamples, confidence: settings.confidence,
+  });
+  const perPersonaDiffs = new Map<string, number[]>();
+  const groupClusters = new Map<string, Map<string, [number, number]>>();
+  for (const [key, x] of sa) {
+    const y = sb.get(key);
+    if (!y) continue;
+    const d = y[metric] - x[metric];
+    const list = perPersonaDiffs.get(x.personaId) ?? [];
+    list.push(d);
+    perPersonaDiffs.set(x.personaId, list);
+    for (const field of ['all', ...PERSONA_GROUP_FIELDS, ...ITEM_GROUP_FIELDS]) {
+      const gk = field === 'all' ? 'all' : `${field}${SEP}${groupValue(field, x)}`;
+      let g = groupClusters.get(gk);
+      if (!g) groupClusters.set(gk, (g = new Map()));
+      const c = g.get(x.personaId) ?? [0, 0];
+      g.set(x.personaId, [c[0] + d, c[1] + 1]);
+    }
+  }
+  const clusterDelta = (gk: string): DeltaEstimate => {
+    const g = groupClusters.get(gk) ?? new Map<string, [number, number]>();
+    const entries = [...g.entries()].sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0));
+    return pairedClusterDelta(entries.map(([, v]) => v[0]), entries.map(([, v]) => v[1]), opts(gk));
+  };
+  const groups = [...groupClusters.keys()].filter((k) => k !== 'all').sort(compareGroupKeys).map((gk) => {
+    const [field, value] = gk.split(SEP) as [string, string];
+    return { field, value, ...clusterDelta(gk) };
+  });
+  const personas = perPersona
+    ? [...perPersonaDiffs].sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)).map(([personaId, diffs]) =>
+      ({ personaId, ...pairedClusterDelta(diffs, diffs.map(() => 1), opts(`persona:${personaId}`)) }))
+    : [];
+  return { a, b, metric, overall: clusterDelta('all'), groups, personas };
+}
