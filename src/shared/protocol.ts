@@ -45,6 +45,65 @@ export interface PersistedPanelState {
   data: unknown;
 }
 
+// ---- Results panel (#6) ----------------------------------------------------------------------------------
+// Host → webview: `results` (a run's view model, sent after `ready` and after `openRun`), `runs` (the run list),
+// `loading`, `notice`. Webview → host: requests by `ResultsMethod` with `ResultsRequests[method]` params.
+
+/** A run found in the workspace, for the run pickers. */
+export interface ResultsRunSummary {
+  /** Run directory, workspace-relative (as shown) and as a URI string (to open). */
+  label: string;
+  uri: string;
+  runId: string;
+  experimentName: string;
+  createdAt: string;
+  recorded: boolean;
+  status?: string;
+}
+
+export interface ResultsMessage {
+  type: 'results';
+  view: import('../core/results/types').ResultsView;
+  comparison?: import('../core/results/types').RunComparison | null;
+  /** URI string of the run directory shown. */
+  runUri?: string;
+  /** True in the exported HTML report (no extension host behind it). */
+  standalone?: boolean;
+}
+export interface ResultsRunsMessage { type: 'runs'; runs: ResultsRunSummary[] }
+export interface ResultsLoadingMessage { type: 'loading'; label: string }
+export type ResultsToWebview = ResultsMessage | ResultsRunsMessage | ResultsLoadingMessage | NoticeMessage;
+
+/** Request params and results of the results panel, by method. */
+export interface ResultsRequests {
+  /** Recompute the view for another headline pair (delta = pair[1] − pair[0]). */
+  setPair: { params: { pair: [string, string] }; result: import('../core/results/types').ResultsView };
+  /** Load another run (the host then sends `results`). */
+  openRun: { params: { uri: string }; result: null };
+  /** Compare the shown run (after) with another one (before). */
+  compare: { params: { beforeUri: string }; result: import('../core/results/types').RunComparison };
+  personaCells: { params: { personaId: string }; result: import('../core/results/types').PersonaQuestionCell[] };
+  drill: { params: { personaId: string; questionId: string }; result: import('../core/results/types').DrillDown };
+  openTemplate: { params: { condition: string; line: number }; result: null };
+  /** Save a table (csv/json), everything (json) or the HTML report; resolves to the saved path or null (cancelled). */
+  export: { params: { format: 'csv' | 'json' | 'html'; table?: string }; result: string | null };
+}
+export type ResultsMethod = keyof ResultsRequests;
+
+/** What the results webview persists (inside PersistedPanelState.data). */
+export interface ResultsPanelState {
+  runUri?: string;
+  pair?: [string, string];
+  tab?: string;
+  field?: string;
+  search?: string;
+  sortKey?: string;
+  sortDir?: 'asc' | 'desc';
+  personaId?: string;
+  questionId?: string;
+  compareUri?: string;
+}
+
 /** Narrow an unknown message from a webview to one of the known handshake/envelope shapes. */
 export function isReadyMessage(m: unknown): m is ReadyMessage {
   return isObject(m) && m.type === 'ready';

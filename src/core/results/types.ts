@@ -195,3 +195,46 @@ export interface ExportTable {
   columns: string[];
   rows: Array<Array<string | number | null>>;
 }
+
+/** One sampled reply in the drill-down. */
+export interface DrillSample {
+  sample: number;
+  text: string | null;
+  /** Parsed option number (1-based), null when unparsed. */
+  parsed: number | null;
+  /** Parser rule or the reason it failed (from scoring), when known. */
+  how?: string;
+  error?: string;
+}
+
+/** Everything about one persona × question cell: prompts, raw replies, parses, votes, the real answer. */
+export interface DrillDown {
+  personaId: string;
+  questionId: string;
+  theme: string;
+  /** Persona fields (canonical) for the header. */
+  fields: Record<string, string>;
+  /** Option labels per language (1-based numbering in the UI). */
+  options: Record<string, string[]>;
+  /** The respondent's real answer (1-based) and its label, null when missing. */
+  surveyAnswer: number | null;
+  conditions: Array<{
+    condition: string;
+    label: string;
+    lang: string;
+    template: string;
+    /** 1-based line in the template where the question is laid out (for "Open template"). */
+    templateLine: number;
+    variants: Array<{
+      variant: number;
+      /** The rendered prompt messages, when they could be re-rendered. */
+      prompt: Array<{ role: string; content: string }> | null;
+      samples: DrillSample[];
+      /** Voted answer(s) with weights, from scoring; empty when the item was dropped. */
+      votes: Array<{ answer: number; weight: number }>;
+      soft: number | null;
+      hard: number | null;
+      dropped?: DropReason;
+    }>;
+  }>;
+}
