@@ -1,4 +1,5 @@
 import type { ModelSpec } from '../experiment';
+import { createNodeFetch, type FetchLike } from './createNodeFetch';
 import { RequestError, errorForStatus, parseRetryAfter } from './RequestError';
 import type { Completer, CompletionRequest, CompletionResult } from './WorkItem';
 
@@ -13,6 +14,7 @@ export function originOf(baseURL: string): string {
 export type KeyLookup = (origin: string) => Promise<string | undefined> | string | undefined;
 
 type OpenAIModule = typeof import('openai');
+let sharedFetch: FetchLike | undefined;
 let openaiModule: Promise<OpenAIModule> | undefined;
 // Loaded on first use: the SDK costs start-up time that estimate-only and replay runs do not need.
 const loadOpenAI = (): Promise<OpenAIModule> => (openaiModule ??= import('openai'));
@@ -30,7 +32,7 @@ export async function createOpenAICompleter(model: ModelSpec, keys: KeyLookup): 
   const guardedFetch = (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const target = typeof url === 'string' ? url : url instanceof URL ? url.href : url.url;
     if (originOf(target) !== origin) return Promise.reject(new RequestError(`refusing to send a request for ${origin} to ${new URL(target).origin}`, false));
-    return fetch(url, { ...init, redirect: 'error' });
+    return (sharedFetch ??= createNodeFetch())(url, init);
   };
   const client = new OpenAI({ baseURL: model.baseURL, apiKey, maxRetries: 0, timeout: 24 * 3600_000, fetch: guardedFetch });
   const modelName = model.model ?? model.id;

@@ -97,6 +97,11 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
   if (options.signal?.aborted) stop.abort(options.signal.reason);
   options.signal?.addEventListener('abort', onUserAbort, { once: true });
   const signal = stop.signal;
+  // One listener aborts every in-flight request (not one listener per request on the shared signal).
+  const inFlight = new Set<AbortController>();
+  signal.addEventListener('abort', () => {
+    for (const c of inFlight) c.abort(signal.reason);
+  }, { once: true });
 
   const p: RunProgress = { planned: options.planned ?? 0, done: 0, cached: 0, failed: 0, inFlight: 0, ratePerSec: 0, cost: 0, inputTokens: 0, outputTokens: 0, retries: 0, elapsedMs: 0 };
   let counted = 0;
@@ -181,8 +186,7 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
         timedOut = true;
         controller.abort(new RequestError(`timed out after ${l.timeoutMs} ms`, true));
       }, l.timeoutMs);
-      const abort = (): void => controller.abort(signal.reason);
-      signal.addEventListener('abort', abort, { once: true });
+      inFlight.add(controller);
       const started = Date.now();
       p.inFlight++;
       try {
@@ -247,7 +251,7 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
       } finally {
         p.inFlight--;
         clearTimeout(timer);
-        signal.removeEventListener('abort', abort);
+        inFlight.delete(controller);
       }
     }
   }
