@@ -24,6 +24,8 @@ export interface ModelSpec {
   maxRetries?: number;
   /** replay: folder of recorded completions in the paper's format (`preds_q=…_lang=…_country=…json`). */
   completions?: string;
+  /** CLI only: name of the environment variable holding this endpoint's key (default `OPENAI_API_KEY`); used for this origin only. */
+  apiKeyEnv?: string;
 }
 
 export interface ConditionSpec {
