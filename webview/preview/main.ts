@@ -1,12 +1,13 @@
-import { connect } from '../common/bridge';
-import { h, replaceChildren } from '../common/dom';
+// Preview webview entry: adopt the panel's stylesheet, register the components, connect to the host.
+import { connect, getState, post, setState } from '../common/bridge';
+import './elements';
+import css from './preview.css';
+import { PreviewApp } from './PreviewApp';
 
-const app = document.getElementById('app')!;
-replaceChildren(app, h('h2', {}, 'Alignment Preview'), h('p', { class: 'muted', id: 'status' }, 'Open a prompt template (.hbs) to preview it.'));
+// A constructed stylesheet needs no inline <style> (the CSP allows styles only from the extension or by nonce).
+const sheet = new CSSStyleSheet();
+sheet.replaceSync(css);
+document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 
-connect((m) => {
-  if (m.type === 'template' && typeof m.file === 'string' && typeof m.text === 'string') {
-    replaceChildren(app, h('h2', { id: 'title' }, `Alignment Preview — ${m.file}`), h('pre', { id: 'source' }, m.text));
-    app.setAttribute('aria-busy', 'false');
-  }
-});
+const app = new PreviewApp(document.getElementById('app')!, { post, save: setState }, getState());
+connect((m) => app.onMessage(m));
