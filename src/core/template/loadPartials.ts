@@ -1,0 +1,19 @@
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Partial name of a file in `prompts/partials/`: its name without `.hbs` (`question.en.hbs` → `question.en`). */
+export const partialName = (file: string): string => path.basename(file).replace(/\.(hbs|handlebars)$/i, '');
+
+/** Reads the partials of a prompts folder (`<promptsDir>/partials/*.hbs`) as name → source; none when absent. */
+export async function loadPartials(promptsDir: string): Promise<Record<string, string>> {
+  const dir = path.join(promptsDir, 'partials');
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((f) => /\.(hbs|handlebars)$/i.test(f)).sort();
+  } catch {
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const f of names) out[partialName(f)] = await readFile(path.join(dir, f), 'utf8');
+  return out;
+}
