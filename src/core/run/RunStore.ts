@@ -5,6 +5,8 @@ import { readResponses } from './readResponses';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const RESPONSES_FILE = 'responses.jsonl';
+/** Holds the pid of the process writing the run, so two processes never append to one run. */
+export const LOCK_FILE = 'run.lock';
 
 export interface RunStoreOptions {
   /** Flush when this many records are buffered. */
@@ -35,6 +37,7 @@ export class RunStore {
   ) {
     this.batchSize = options.batchSize ?? 256;
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
+    fs.writeFileSync(path.join(dir, LOCK_FILE), String(process.pid));
     this.fd = fs.openSync(path.join(dir, RESPONSES_FILE), 'a');
   }
 
@@ -57,6 +60,7 @@ export class RunStore {
    * so new records start on a fresh line; it never held a completed record.
    */
   static open(dir: string, options: RunStoreOptions = {}): RunStore {
+    if (isRunLocked(dir)) throw new Error(`run ${path.basename(dir)} is being written by another process`);
     const manifest = readManifest(dir);
     repairTornTail(path.join(dir, RESPONSES_FILE));
     return new RunStore(dir, manifest, options);
@@ -95,8 +99,28 @@ export class RunStore {
 
   close(): void {
     this.flush();
-    if (this.fd !== undefined) fs.closeSync(this.fd);
+    if (this.fd !== undefined) {
+      fs.closeSync(this.fd);
+      fs.rmSync(path.join(this.dir, LOCK_FILE), { force: true });
+    }
     this.fd = undefined;
+  }
+}
+
+/** True while another live process holds the run (a lock left by a crashed process is stale). */
+export function isRunLocked(dir: string): boolean {
+  let pid: number;
+  try {
+    pid = Number(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'));
+  } catch {
+    return false;
+  }
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 

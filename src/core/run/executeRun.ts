@@ -1,0 +1,69 @@
+import * as path from 'node:path';
+import type { RunManifest } from '../experiment';
+import { parseAnswer } from '../score/parseAnswer';
+import { scoringSettings } from '../score/scoringSettings';
+import { createOpenAICompleter, type KeyLookup } from './createOpenAICompleter';
+import { createReplayCompleter } from './createReplayCompleter';
+import { expandRequests } from './expandRequests';
+import type { PreparedRun } from './prepareRun';
+import { runRequests, type RunProgress, type RunSummary } from './runRequests';
+import { RunStore } from './RunStore';
+import type { Completer, WorkItem } from './WorkItem';
+
+export interface ExecuteRunOptions {
+  /** API key of an endpoint origin (never called for another origin than the model's own). */
+  keys: KeyLookup;
+  signal?: AbortSignal;
+  onProgress?: (p: RunProgress) => void;
+  log?: (message: string) => void;
+  /** Workspace root, for the manifest's relative `experimentFile`. */
+  workspaceDir?: string;
+  /** Store flush tuning (tests, benchmarks). */
+  flushIntervalMs?: number;
+}
+
+export interface ExecutedRun {
+  runId: string;
+  runDir: string;
+  summary: RunSummary;
+}
+
+/**
+ * Runs a prepared run to the end (or until cancelled): opens or creates the run directory, builds one completer
+ * per model (replay or OpenAI-compatible), and streams every missing sample through the engine into the store.
+ */
+export async function executeRun(prepared: PreparedRun, options: ExecuteRunOptions): Promise<ExecutedRun> {
+  const { experiment, runsDir, runId } = prepared;
+  const { spec } = experiment.plan;
+  const completers = new Map<string, Completer>();
+  for (const m of spec.models) {
+    if (!spec.conditions.some((c) => c.model === m.id)) continue;
+    completers.set(m.id, m.kind === 'replay' ? createReplayCompleter(m, experiment.resolve(m.completions ?? '.')) : await createOpenAICompleter(m, options.keys));
+  }
+  const runDir = path.join(runsDir, runId);
+  let store: RunStore;
+  if (prepared.resuming) {
+    store = RunStore.open(runDir, { flushIntervalMs: options.flushIntervalMs });
+    store.updateManifest({ status: 'running', finishedAt: undefined });
+  } else {
+    const manifest: RunManifest = {
+      runId, experiment: spec, createdAt: new Date().toISOString(), plannedRequests: prepared.estimate.samples, status: 'running',
+      experimentFile: options.workspaceDir ? path.relative(options.workspaceDir, experiment.file).split(path.sep).join('/') : experiment.file,
+      ...(prepared.recorded ? { recorded: true } : {}),
+    };
+    store = RunStore.create(runsDir, manifest, { flushIntervalMs: options.flushIntervalMs });
+  }
+  const settings = scoringSettings(spec.scoring?.profile ?? 'paper');
+  const anthro = new Set(spec.conditions.filter((c) => /anthro/i.test(c.template)).map((c) => c.id));
+  const parse = (text: string, item: WorkItem): number | null =>
+    parseAnswer(text, { options: item.options ?? [], reasoning: anthro.has(item.condition) }, settings).answer;
+  try {
+    const summary = await runRequests(expandRequests(experiment.plan), {
+      store, completers, done: prepared.done, cache: prepared.cache, planned: prepared.estimate.samples, models: spec.models,
+      signal: options.signal, onProgress: options.onProgress, log: options.log, parse,
+    });
+    return { runId, runDir, summary };
+  } finally {
+    store.close();
+  }
+}

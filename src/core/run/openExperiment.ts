@@ -1,0 +1,35 @@
+import { readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import type { ModelSpec } from '../experiment';
+import type { Diagnostic, Persona, Question } from '../model';
+import { loadPersonas } from '../persona/loadPersonas';
+import { loadSurvey } from '../survey/loadSurvey';
+import { planRun, type PromptRenderer, type RunPlan } from './expandRequests';
+import { parseExperiment } from './parseExperiment';
+
+/** An experiment file read, validated and resolved against its folder, ready to expand. */
+export interface OpenedExperiment {
+  /** Absolute path of the experiment file. */
+  file: string;
+  plan: RunPlan;
+  warnings: Diagnostic[];
+  /** Resolves a path of the experiment file (survey, personas, templates, completions) against its folder. */
+  resolve(relative: string): string;
+}
+
+/** Builds the renderer for an experiment: compiles each condition's template once. */
+export type RendererFactory = (spec: RunPlan['spec'], resolve: (p: string) => string, questions: Question[], personas: Persona[]) => Promise<PromptRenderer>;
+
+/**
+ * Reads an experiment file and everything it names (survey, personas, templates). Paths in the file are
+ * relative to it. Bad input anywhere is an InputError naming the file, line and field.
+ */
+export async function openExperiment(file: string, createRenderer: RendererFactory, settingsModels: readonly ModelSpec[] = []): Promise<OpenedExperiment> {
+  const abs = path.resolve(file);
+  const dir = path.dirname(abs);
+  const resolve = (p: string): string => path.resolve(dir, p);
+  const { spec, warnings } = parseExperiment(await readFile(abs, 'utf8'), abs, settingsModels);
+  const [survey, personas] = await Promise.all([loadSurvey(resolve(spec.survey)), loadPersonas(resolve(spec.personas))]);
+  const render = await createRenderer(spec, resolve, survey.questions, personas);
+  return { file: abs, plan: planRun(spec, personas, survey.questions, render), warnings, resolve };
+}
