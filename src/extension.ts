@@ -26,6 +26,8 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
     tree,
     vscode.window.registerTreeDataProvider('alignmentStudio.workspace', tree),
     vscode.commands.registerCommand('alignmentStudio.openPreview', () => PreviewPanel.show(uri, log)),
+    // Not in the palette: lets tests and tools read what the preview last rendered and painted.
+    vscode.commands.registerCommand('alignmentStudio.preview.state', () => PreviewPanel.snapshot()),
     vscode.commands.registerCommand('alignmentStudio.openResults', () => ResultsPanel.show(uri, log)),
     vscode.commands.registerCommand('alignmentStudio.runExperiment', (file?: vscode.Uri) => runExperimentCommand(log, file)),
     vscode.commands.registerCommand('alignmentStudio.setApiKey', (baseUrl?: string) => setApiKeyCommand(keys, baseUrl)),
