@@ -49,6 +49,8 @@ export interface PersistedPanelState {
 // Host → webview: `results` (a run's view model, sent after `ready` and after `openRun`), `runs` (the run list),
 // `loading`, `notice`. Webview → host: requests by `ResultsMethod` with `ResultsRequests[method]` params.
 
+import type { DrillDown, PersonaQuestionCell, ResultsView, RunComparison } from '../core/results/types';
+
 /** A run found in the workspace, for the run pickers. */
 export interface ResultsRunSummary {
   /** Run directory, workspace-relative (as shown) and as a URI string (to open). */
@@ -63,8 +65,8 @@ export interface ResultsRunSummary {
 
 export interface ResultsMessage {
   type: 'results';
-  view: import('../core/results/types').ResultsView;
-  comparison?: import('../core/results/types').RunComparison | null;
+  view: ResultsView;
+  comparison?: RunComparison | null;
   /** URI string of the run directory shown. */
   runUri?: string;
   /** True in the exported HTML report (no extension host behind it). */
@@ -77,13 +79,13 @@ export type ResultsToWebview = ResultsMessage | ResultsRunsMessage | ResultsLoad
 /** Request params and results of the results panel, by method. */
 export interface ResultsRequests {
   /** Recompute the view for another headline pair (delta = pair[1] − pair[0]). */
-  setPair: { params: { pair: [string, string] }; result: import('../core/results/types').ResultsView };
+  setPair: { params: { pair: [string, string] }; result: ResultsView };
   /** Load another run (the host then sends `results`). */
   openRun: { params: { uri: string }; result: null };
   /** Compare the shown run (after) with another one (before). */
-  compare: { params: { beforeUri: string }; result: import('../core/results/types').RunComparison };
-  personaCells: { params: { personaId: string }; result: import('../core/results/types').PersonaQuestionCell[] };
-  drill: { params: { personaId: string; questionId: string }; result: import('../core/results/types').DrillDown };
+  compare: { params: { beforeUri: string }; result: RunComparison };
+  personaCells: { params: { personaId: string }; result: PersonaQuestionCell[] };
+  drill: { params: { personaId: string; questionId: string }; result: DrillDown };
   openTemplate: { params: { condition: string; line: number }; result: null };
   /** Save a table (csv/json), everything (json) or the HTML report; resolves to the saved path or null (cancelled). */
   export: { params: { format: 'csv' | 'json' | 'html'; table?: string }; result: string | null };
@@ -99,6 +101,8 @@ export interface ResultsPanelState {
   search?: string;
   sortKey?: string;
   sortDir?: 'asc' | 'desc';
+  filters?: Record<string, string[]>;
+  deltaSign?: 'gain' | 'loss' | 'any';
   personaId?: string;
   questionId?: string;
   compareUri?: string;

@@ -29,9 +29,9 @@ export interface ResultsQuestion {
 
 /**
  * Why an item has no score: the model gave no parseable answer, the respondent has no answer, the
- * same-answer filter dropped it, or the run has no response for it (yet).
+ * same-answer filter dropped it, the run has no response for it (yet), or a filter of scoring dropped it.
  */
-export type DropReason = 'unparsed' | 'no-survey-answer' | 'same-answer' | 'no-response';
+export type DropReason = 'unparsed' | 'no-survey-answer' | 'same-answer' | 'no-response' | 'filtered';
 
 /** One (condition, persona, question, variant) item, scored or dropped (never silently missing). */
 export interface ScoredItem {
@@ -91,6 +91,8 @@ export interface Coverage {
   noSurveyAnswer: number;
   sameAnswer: number;
   noResponse: number;
+  /** Scored here but not in every compared condition (paper protocol: only common items count). */
+  notCommon?: number;
 }
 
 export interface ConditionSummary {

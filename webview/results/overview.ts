@@ -1,0 +1,48 @@
+// Overview tab: the headline delta and the per-condition scores with CIs, baselines and coverage.
+import { h } from '../common/dom';
+import type { ResultsView } from '../../src/core/results/types';
+import { ci, langAttrs, percent, pts, pValue, signedPts } from './format';
+import { exportButtons, sectionHeader } from './widgets';
+
+const labelOf = (view: ResultsView, id: string) => view.conditions.find((c) => c.id === id)?.label ?? id;
+
+export function renderOverview(view: ResultsView): HTMLElement {
+  const h2 = view.headline;
+  const headline = h2
+    ? h('section', { class: 'headline', id: 'headline', 'aria-labelledby': 'headline-title' },
+      h('div', { class: 'headline-label', id: 'headline-title' }, `Soft alignment: ${labelOf(view, h2.b)} − ${labelOf(view, h2.a)}`),
+      h('div', { class: `headline-value ${(h2.soft.mean ?? 0) >= 0 ? 'gain' : 'loss'}`, id: 'headline-delta' }, `${signedPts(h2.soft.mean, 2)} pts`),
+      h('div', { class: 'headline-detail' }, `95% CI ${ci(h2.soft, true)} · ${pValue(h2.p)} · hard ${signedPts(h2.hard.mean, 2)} ${ci(h2.hard, true)}`),
+      h('div', { class: 'headline-detail' }, `${h2.gained} personas gain, ${h2.lost} lose, ${h2.unchanged} unchanged · paired on ${h2.soft.items} items of ${h2.soft.n} personas`))
+    : h('p', { class: 'muted', id: 'headline' }, 'Only one condition in this run: no delta to show.');
+
+  const rows = view.overview.map((o) => {
+    const cov = o.coverage;
+    return h('tr', { 'data-condition': o.condition.id },
+      h('th', { scope: 'row' }, h('span', langAttrs(o.condition.lang), o.condition.label), h('div', { class: 'muted small' }, `${o.condition.id} · ${o.condition.model} · ${o.condition.lang}`)),
+      h('td', { class: 'num' }, pts(o.soft.mean), h('div', { class: 'muted small' }, ci(o.soft))),
+      h('td', { class: 'num' }, pts(o.hard.mean), h('div', { class: 'muted small' }, ci(o.hard))),
+      h('td', { class: 'num' }, pts(o.softNorm), h('div', { class: 'muted small' }, pts(o.hardNorm))),
+      h('td', { class: 'num' }, pts(o.rSoft), h('div', { class: 'muted small' }, pts(o.rHard))),
+      h('td', { class: 'num' }, `${cov.scored} / ${cov.items}`, h('div', { class: 'muted small' }, percent(cov.scored, cov.items))),
+      h('td', { class: 'small' }, `${cov.unparsed} unparsed`, h('br'), `${cov.noSurveyAnswer} no survey answer`, h('br'), `${cov.sameAnswer} same-answer filter`, cov.noResponse ? h('span', {}, h('br'), `${cov.noResponse} no response`) : null),
+    );
+  });
+  return h('div', { class: 'overview' },
+    headline,
+    sectionHeader('h2', 'Scores per condition', 'overview-title', exportButtons('overview', 'the overview table'), view.headline ? exportButtons('headline', 'the headline delta') : null),
+    h('table', { class: 'data', id: 'overview-table', 'aria-labelledby': 'overview-title' },
+      h('thead', {}, h('tr', {},
+        h('th', { scope: 'col' }, 'Condition'),
+        h('th', { scope: 'col', class: 'num' }, 'Soft', h('div', { class: 'muted small' }, '95% CI')),
+        h('th', { scope: 'col', class: 'num' }, 'Hard', h('div', { class: 'muted small' }, '95% CI')),
+        h('th', { scope: 'col', class: 'num' }, 'Normalised', h('div', { class: 'muted small' }, 'soft / hard')),
+        h('th', { scope: 'col', class: 'num' }, 'Random', h('div', { class: 'muted small' }, 'soft / hard')),
+        h('th', { scope: 'col', class: 'num' }, 'Scored items'),
+        h('th', { scope: 'col' }, 'Not scored'))),
+      h('tbody', {}, ...rows)),
+    h('p', { class: 'muted small' }, 'Scores × 100. Soft: 1 − |model − respondent| / (K′ − 1) on ordinal questions, exact match otherwise; hard: exact match. ',
+      'Normalised = (score − random) / (1 − random). CIs: 95% percentile bootstrap over personas.',
+      view.samples ? ` ${view.samples} samples per item, majority vote.` : ''),
+  );
+}
