@@ -10,6 +10,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
+  // Loaded on demand so `--help` and the other commands start fast.
+  if (command === 'run') return (await import('./run')).runCommand(argv.slice(1));
   process.stderr.write(`alignment-studio: unknown command "${command}"\n${USAGE}\n`);
   return 2;
 }
