@@ -28,7 +28,7 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
     vscode.commands.registerCommand('alignmentStudio.openPreview', () => PreviewPanel.show(uri, log)),
     // Not in the palette: lets tests and tools read what the preview last rendered and painted.
     vscode.commands.registerCommand('alignmentStudio.preview.state', () => PreviewPanel.snapshot()),
-    vscode.commands.registerCommand('alignmentStudio.openResults', () => ResultsPanel.show(uri, log)),
+    vscode.commands.registerCommand('alignmentStudio.openResults', (run?: vscode.Uri) => ResultsPanel.show(uri, log, run)),
     vscode.commands.registerCommand('alignmentStudio.runExperiment', (file?: vscode.Uri) => runExperimentCommand(log, file)),
     vscode.commands.registerCommand('alignmentStudio.setApiKey', (baseUrl?: string) => setApiKeyCommand(keys, baseUrl)),
     vscode.commands.registerCommand('alignmentStudio.showActivationTime', () => {

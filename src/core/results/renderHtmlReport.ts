@@ -64,7 +64,7 @@ ${parts.css.map((c) => `<style>${inlineSafe(c, 'style')}</style>`).join('\n')}
 <noscript><h1>${escapeHtml(title)}</h1>${staticTables}</noscript>
 <script type="application/json" id="report-data">${json}</script>
 <script>${inlineSafe(SHIM, 'script')}</script>
-<script type="module">${inlineSafe(parts.script, 'script')}</script>
+<script type="module">${inlineSafe(parts.script.replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '\n'), 'script')}</script>
 </body>
 </html>
 `;

@@ -1,46 +1,181 @@
+import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { buildDrillDown } from '../../core/results/buildDrillDown';
+import { buildResultsView } from '../../core/results/buildResultsView';
+import { compareRuns } from '../../core/results/compareRuns';
+import type { LoadedRun } from '../../core/results/loadRunResults';
+import { loadRunResults } from '../../core/results/loadRunResults';
+import { personaQuestionCells } from '../../core/results/personaQuestionCells';
+import type { ResultsView, RunComparison } from '../../core/results/types';
+import type { PersistedPanelState, ResultsPanelState, ResultsRequests, ResultsToWebview } from '../../shared/protocol';
+import { isObject } from '../../shared/protocol';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { attachProtocol } from '../webviewProtocol';
+import { exportResults } from './exportResults';
+import { findRuns, pickRun } from './findRuns';
 
-/** Foundation results panel: lists the runs in the workspace; the results feature replaces the body. */
+/**
+ * The results panel: one per window. Loads and scores a run (cached per run directory until its files change),
+ * sends the view model to the webview, and answers its requests (pair change, drill-down, compare, export).
+ */
 export class ResultsPanel implements vscode.Disposable {
   static readonly viewType = 'alignmentStudio.results';
   private static current: ResultsPanel | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private run: LoadedRun | undefined;
+  private view: ResultsView | undefined;
+  private comparison: RunComparison | null = null;
+  private pending: vscode.Uri | undefined;
+  private ready = false;
+  private readonly cache = new Map<string, { stamp: string; run: Promise<LoadedRun> }>();
 
-  static show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): ResultsPanel {
+  /** Opens (or reveals) the panel on a run; with no run, asks which one (QuickPick) when there are several. */
+  static async show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, runUri?: vscode.Uri): Promise<ResultsPanel> {
+    const target = runUri instanceof vscode.Uri ? runUri : await pickRun(await findRuns());
     if (ResultsPanel.current) {
       ResultsPanel.current.panel.reveal();
+      if (target) await ResultsPanel.current.open(target);
       return ResultsPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(ResultsPanel.viewType, 'Alignment Results', vscode.ViewColumn.Active, webviewOptions(extensionUri));
-    ResultsPanel.current = new ResultsPanel(panel, extensionUri, log);
+    ResultsPanel.current = new ResultsPanel(panel, extensionUri, log, target);
     return ResultsPanel.current;
   }
 
+  /** Restores the panel after a reload: the webview's saved state names the run (see onReady). */
   static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, log: vscode.LogOutputChannel): void {
     panel.webview.options = webviewOptions(extensionUri);
-    ResultsPanel.current = new ResultsPanel(panel, extensionUri, log);
+    ResultsPanel.current = new ResultsPanel(panel, extensionUri, log, undefined);
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {
+  /** For tests: the view currently shown. */
+  static get shown(): ResultsView | undefined {
+    return ResultsPanel.current?.view;
+  }
+
+  private constructor(readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, initial: vscode.Uri | undefined) {
+    this.pending = initial;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity-bar.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'results', 'Alignment Results');
+    const requests: { [M in keyof ResultsRequests]: (params: unknown) => Promise<ResultsRequests[M]['result']> } = {
+      setPair: async (p) => this.setPair(param(p, 'pair', (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string'))),
+      openRun: async (p) => { await this.open(vscode.Uri.parse(param(p, 'uri', isString))); return null; },
+      compare: async (p) => this.compareWith(vscode.Uri.parse(param(p, 'beforeUri', isString))),
+      personaCells: async (p) => personaQuestionCells(this.loaded().input, param(p, 'personaId', isString)),
+      drill: async (p) => buildDrillDown(this.loaded(), param(p, 'personaId', isString), param(p, 'questionId', isString)),
+      openTemplate: async (p) => { await this.openTemplate(param(p, 'condition', isString), param(p, 'line', (v): v is number => Number.isInteger(v))); return null; },
+      export: async (p) => {
+        const format = param(p, 'format', (v): v is 'csv' | 'json' | 'html' => v === 'csv' || v === 'json' || v === 'html');
+        const table = isObject(p) && typeof p.table === 'string' ? p.table : undefined;
+        if (!this.view) throw new Error('no results loaded');
+        const file = await exportResults(this.extensionUri, this.view, this.comparison, format, table, vscode.workspace.workspaceFolders?.[0]?.uri);
+        if (file) this.log.info(`results: exported ${format}${table ? ` ${table}` : ''} to ${file}`);
+        return file;
+      },
+    };
     this.disposables.push(
-      attachProtocol(panel.webview, { onReady: () => this.sendRuns() }, (e) => this.log.error(String(e))),
+      attachProtocol(panel.webview, { onReady: (state) => this.onReady(state), requests }, (e) => this.log.error(String(e))),
       panel.onDidDispose(() => this.dispose()),
     );
   }
 
-  private async sendRuns(): Promise<void> {
-    const files = await vscode.workspace.findFiles('**/.alignment/runs/*/manifest.json', '**/node_modules/**', 500);
-    const runs = files.map((f) => vscode.workspace.asRelativePath(vscode.Uri.joinPath(f, '..'))).sort();
-    await this.panel.webview.postMessage({ type: 'runs', runs });
+  private async onReady(restored: unknown): Promise<void> {
+    this.ready = true;
+    const runs = await findRuns();
+    await this.post({ type: 'runs', runs });
+    const saved = restoredState(restored);
+    const target = this.pending ?? (saved?.runUri ? vscode.Uri.parse(saved.runUri) : undefined) ?? (runs.length === 1 ? vscode.Uri.parse(runs[0].uri) : undefined);
+    this.pending = undefined;
+    if (target) await this.open(target, saved?.pair);
+  }
+
+  /** Loads (or reuses) a run, builds the view and sends it; errors become a notice in the panel. */
+  async open(runUri: vscode.Uri, pair?: [string, string]): Promise<void> {
+    if (!this.ready) {
+      this.pending = runUri;
+      return;
+    }
+    const label = vscode.workspace.asRelativePath(runUri);
+    await this.post({ type: 'loading', label });
+    try {
+      const t0 = performance.now();
+      this.run = await this.load(runUri);
+      const t1 = performance.now();
+      this.view = buildResultsView(this.run.input, { pair });
+      this.comparison = null;
+      this.log.info(`results: ${label} loaded and scored in ${(t1 - t0).toFixed(0)} ms, view built in ${(performance.now() - t1).toFixed(0)} ms`);
+      this.panel.title = `Results: ${this.view.runId}`;
+      await this.post({ type: 'results', view: this.view, comparison: null, runUri: runUri.toString() });
+    } catch (e) {
+      const msg = e instanceof Error ? e.message : String(e);
+      this.log.error(`results: cannot open ${label}: ${msg}`);
+      await this.post({ type: 'notice', level: 'error', text: `Cannot open ${label}: ${msg}` });
+    }
+  }
+
+  private load(runUri: vscode.Uri): Promise<LoadedRun> {
+    const dir = runUri.fsPath;
+    const stamp = fileStamp(dir);
+    const hit = this.cache.get(dir);
+    if (hit && hit.stamp === stamp) return hit.run;
+    const run = loadRunResults(dir);
+    this.cache.set(dir, { stamp, run });
+    run.catch(() => this.cache.delete(dir));
+    return run;
+  }
+
+  private loaded(): LoadedRun {
+    if (!this.run) throw new Error('no run loaded');
+    return this.run;
+  }
+
+  private setPair(pair: [string, string]): ResultsView {
+    this.view = buildResultsView(this.loaded().input, { pair });
+    return this.view;
+  }
+
+  private async compareWith(before: vscode.Uri): Promise<RunComparison> {
+    const other = await this.load(before);
+    this.comparison = compareRuns(other.input, this.loaded().input);
+    return this.comparison;
+  }
+
+  private async openTemplate(condition: string, line: number): Promise<void> {
+    const run = this.loaded();
+    const c = run.manifest.experiment.conditions.find((x) => x.id === condition);
+    if (!c) throw new Error(`unknown condition ${condition}`);
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.file(run.resolve(c.template)));
+    const pos = new vscode.Position(Math.max(0, line - 1), 0);
+    await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, selection: new vscode.Range(pos, pos), preview: true });
+  }
+
+  private async post(m: ResultsToWebview): Promise<void> {
+    await this.panel.webview.postMessage(m);
   }
 
   dispose(): void {
-    ResultsPanel.current = undefined;
+    if (ResultsPanel.current === this) ResultsPanel.current = undefined;
     this.panel.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/** A validated request parameter (the webview is untrusted input). */
+function param<T>(params: unknown, key: string, ok: (v: unknown) => v is T): T {
+  const v = isObject(params) ? params[key] : undefined;
+  if (!ok(v)) throw new Error(`invalid parameter "${key}"`);
+  return v;
+}
+
+function restoredState(s: unknown): ResultsPanelState | undefined {
+  const p = s as PersistedPanelState | undefined;
+  return isObject(p) && p.kind === 'results' && isObject(p.data) ? (p.data as ResultsPanelState) : undefined;
+}
+
+/** Size + mtime of the run's files: a finished or resumed run invalidates the cached scoring. */
+function fileStamp(dir: string): string {
+  const stat = (f: string) => { try { const s = fs.statSync(`${dir}/${f}`); return `${s.size}:${s.mtimeMs}`; } catch { return '-'; } };
+  return `${stat('manifest.json')}|${stat('responses.jsonl')}`;
 }
