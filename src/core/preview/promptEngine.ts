@@ -6,6 +6,6 @@ import type { ChatMessage, Diagnostic, Lang, Persona, Question } from '../model'
  * pass the real engine.
  */
 export interface PromptEngine {
-  buildContext(persona: Persona, question: Question, variant: number, lang: Lang): Record<string, unknown>;
-  render(source: string, context: Record<string, unknown>, options: { file: string; partials?: Record<string, string> }): { messages: ChatMessage[]; diagnostics: Diagnostic[] };
+  buildContext(persona: Persona, question: Question, variant: number, lang: Lang): object;
+  render(source: string, context: object, options: { file: string; partials?: Record<string, string> }): { messages: ChatMessage[]; diagnostics: Diagnostic[] };
 }
