@@ -8,11 +8,16 @@ import { PreviewPanel } from './host/preview/PreviewPanel';
 import { ResultsPanel } from './host/results/ResultsPanel';
 import { WorkspaceTreeProvider } from './host/WorkspaceTreeProvider';
 import { runExperimentCommand } from './host/runExperimentCommand';
+import { SelectionService } from './host/selection/SelectionService';
+import { selectPersonaCommand, selectQuestionCommand } from './host/selection/selectPersonaCommand';
+import { templateEditorSupport } from './host/templates/templateEditorSupport';
 
 /** What `activate` returns: used by the integration tests and by other extensions. */
 export interface AlignmentStudioApi {
   /** Wall time from loading this module to the end of `activate`, in ms. */
   activationMs: number;
+  /** The shared persona / question / variant selection (templates, preview, CodeLens). */
+  selection: SelectionService;
 }
 
 export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
@@ -20,9 +25,14 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
   const keys = new ApiKeyStore(context.secrets);
   const tree = new WorkspaceTreeProvider();
   const uri = context.extensionUri;
+  const selection = new SelectionService(context.workspaceState, log);
 
   context.subscriptions.push(
     log,
+    selection,
+    ...templateEditorSupport(selection, log),
+    vscode.commands.registerCommand('alignmentStudio.selectPersona', () => selectPersonaCommand(selection)),
+    vscode.commands.registerCommand('alignmentStudio.selectQuestion', () => selectQuestionCommand(selection)),
     tree,
     vscode.window.registerTreeDataProvider('alignmentStudio.workspace', tree),
     vscode.commands.registerCommand('alignmentStudio.openPreview', () => PreviewPanel.show(uri, log)),
@@ -39,7 +49,7 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
     vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, { deserializeWebviewPanel: async (panel) => ResultsPanel.revive(panel, uri, log) }),
   );
 
-  const api: AlignmentStudioApi = { activationMs: performance.now() - activationStart };
+  const api: AlignmentStudioApi = { activationMs: performance.now() - activationStart, selection };
   log.info(`activated in ${api.activationMs.toFixed(1)} ms (VS Code ${vscode.version})`);
   return api;
 }

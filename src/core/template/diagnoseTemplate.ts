@@ -1,5 +1,4 @@
 import Handlebars from 'handlebars';
-import type { AST } from 'handlebars';
 import type { Diagnostic } from '../model';
 import { BUILTIN_HELPERS, PROMPT_HELPERS } from './promptHelpers';
 import { SAMPLE_CONTEXT } from './sampleContext';
@@ -23,7 +22,7 @@ interface Scope {
   params: Map<string, TemplateSchema>;
 }
 
-type Node = AST.Node & { loc?: AST.SourceLocation };
+type Node = hbs.AST.Node & { loc?: hbs.AST.SourceLocation };
 
 function levenshtein(a: string, b: string): number {
   const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
@@ -77,7 +76,7 @@ function parseErrorMessage(error: Error): string {
  */
 export function diagnoseTemplate(source: string, file: string, options: DiagnoseTemplateOptions = {}): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  let program: AST.Program;
+  let program: hbs.AST.Program;
   try {
     program = Handlebars.parse(source);
   } catch (e) {
@@ -98,7 +97,7 @@ export function diagnoseTemplate(source: string, file: string, options: Diagnose
   };
 
   /** Resolves a path in the scopes; reports unknown variables; returns the schema it reaches. */
-  const resolve = (path: AST.PathExpression, scopes: Scope[]): TemplateSchema => {
+  const resolve = (path: hbs.AST.PathExpression, scopes: Scope[]): TemplateSchema => {
     if (path.data) {
       if (path.parts[0] !== 'root') return { kind: 'any' }; // @index, @key, @first, @last
       return walk(path, path.parts.slice(1), rootSchema, '@root');
@@ -113,7 +112,7 @@ export function diagnoseTemplate(source: string, file: string, options: Diagnose
     return walk(path, path.parts, scope.schema, '');
   };
 
-  const walk = (path: AST.PathExpression, parts: string[], start: TemplateSchema, prefix: string): TemplateSchema => {
+  const walk = (path: hbs.AST.PathExpression, parts: string[], start: TemplateSchema, prefix: string): TemplateSchema => {
     let schema = start;
     let reached = prefix;
     for (const part of parts) {
@@ -142,24 +141,24 @@ export function diagnoseTemplate(source: string, file: string, options: Diagnose
     return schema;
   };
 
-  const expression = (node: AST.Expression, scopes: Scope[]): TemplateSchema => {
-    if (node.type === 'PathExpression') return resolve(node as AST.PathExpression, scopes);
+  const expression = (node: hbs.AST.Expression, scopes: Scope[]): TemplateSchema => {
+    if (node.type === 'PathExpression') return resolve(node as hbs.AST.PathExpression, scopes);
     if (node.type === 'SubExpression') {
-      call(node as AST.SubExpression, scopes, false);
+      call(node as hbs.AST.SubExpression, scopes, false);
       return { kind: 'any' };
     }
     return { kind: 'leaf', type: 'literal' };
   };
 
   /** A mustache, sub-expression or block head: a helper call or a variable. */
-  const call = (node: AST.MustacheStatement | AST.SubExpression | AST.BlockStatement, scopes: Scope[], isBlock: boolean): TemplateSchema | 'helper' => {
+  const call = (node: hbs.AST.MustacheStatement | hbs.AST.SubExpression | hbs.AST.BlockStatement, scopes: Scope[], isBlock: boolean): TemplateSchema | 'helper' => {
     const path = node.path;
     const params = node.params ?? [];
     const pairs = node.hash?.pairs ?? [];
     for (const p of params) expression(p, scopes);
     for (const pair of pairs) expression(pair.value, scopes);
     if (path.type !== 'PathExpression') return 'helper';
-    const p = path as AST.PathExpression;
+    const p = path as hbs.AST.PathExpression;
     const simple = !p.data && p.depth === 0 && p.parts.length === 1 && !p.original.startsWith('this');
     const name = p.original;
     if (simple && helpers.has(name)) return 'helper';
@@ -174,35 +173,35 @@ export function diagnoseTemplate(source: string, file: string, options: Diagnose
     return resolve(p, scopes);
   };
 
-  const isVariable = (p: AST.PathExpression, scopes: Scope[]) => {
+  const isVariable = (p: hbs.AST.PathExpression, scopes: Scope[]) => {
     const s = scopes[scopes.length - 1];
     return s.params.has(p.parts[0]) || s.schema.kind === 'any' || (s.schema.kind === 'object' && s.schema.fields.has(p.parts[0]));
   };
 
   let messageDepth = 0;
   let usesMessages = false;
-  const topLevelText: AST.ContentStatement[] = [];
+  const topLevelText: hbs.AST.ContentStatement[] = [];
 
-  const visit = (body: AST.Statement[], scopes: Scope[], topLevel: boolean) => {
+  const visit = (body: hbs.AST.Statement[], scopes: Scope[], topLevel: boolean) => {
     for (const stmt of body) {
       switch (stmt.type) {
         case 'ContentStatement':
-          if (topLevel && (stmt as AST.ContentStatement).value.trim()) topLevelText.push(stmt as AST.ContentStatement);
+          if (topLevel && (stmt as hbs.AST.ContentStatement).value.trim()) topLevelText.push(stmt as hbs.AST.ContentStatement);
           break;
         case 'MustacheStatement': {
-          const m = stmt as AST.MustacheStatement;
-          const name = m.path.type === 'PathExpression' ? (m.path as AST.PathExpression).original : '';
+          const m = stmt as hbs.AST.MustacheStatement;
+          const name = m.path.type === 'PathExpression' ? (m.path as hbs.AST.PathExpression).original : '';
           if (MESSAGE_BLOCKS.has(name)) report(m, 'error', 'template.message-block', `use {{#${name}}}…{{/${name}}} as a block`, name);
           const result = call(m, scopes, false);
-          if (topLevel && result !== 'helper') topLevelText.push(m as unknown as AST.ContentStatement);
+          if (topLevel && result !== 'helper') topLevelText.push(m as unknown as hbs.AST.ContentStatement);
           if (result !== 'helper' && (result.kind === 'object' || result.kind === 'array')) {
             report(m.path, 'warning', 'template.object-value', `"${name}" is ${result.kind === 'array' ? 'a list' : 'an object'}; it renders as [object Object] or a comma list — use a field or a helper such as {{optionList}}`, name);
           }
           break;
         }
         case 'BlockStatement': {
-          const b = stmt as AST.BlockStatement;
-          const name = b.path.type === 'PathExpression' ? (b.path as AST.PathExpression).original : '';
+          const b = stmt as hbs.AST.BlockStatement;
+          const name = b.path.type === 'PathExpression' ? (b.path as hbs.AST.PathExpression).original : '';
           if (MESSAGE_BLOCKS.has(name)) {
             usesMessages = true;
             if (messageDepth > 0 || !topLevel) report(b, 'error', 'template.message-block', `{{#${name}}} must be at the top level of the template, not nested`, name);
@@ -217,12 +216,12 @@ export function diagnoseTemplate(source: string, file: string, options: Diagnose
           const blockParams = b.program.blockParams ?? [];
           const bound = new Map<string, TemplateSchema>();
           if (name === 'each' && b.params[0]) {
-            const target = b.params[0].type === 'PathExpression' ? resolveQuiet(b.params[0] as AST.PathExpression, scopes) : { kind: 'any' as const };
+            const target = b.params[0].type === 'PathExpression' ? resolveQuiet(b.params[0] as hbs.AST.PathExpression, scopes) : { kind: 'any' as const };
             inner = target.kind === 'array' ? target.element : { kind: 'any' };
             if (blockParams[0]) bound.set(blockParams[0], inner);
             if (blockParams[1]) bound.set(blockParams[1], { kind: 'leaf', type: 'number' });
           } else if (name === 'with' && b.params[0]) {
-            inner = b.params[0].type === 'PathExpression' ? resolveQuiet(b.params[0] as AST.PathExpression, scopes) : { kind: 'any' };
+            inner = b.params[0].type === 'PathExpression' ? resolveQuiet(b.params[0] as hbs.AST.PathExpression, scopes) : { kind: 'any' };
             if (blockParams[0]) bound.set(blockParams[0], inner);
           } else if (head !== 'helper') {
             // A section on a variable: {{#persona}}…{{/persona}} iterates lists and enters objects.
@@ -236,18 +235,20 @@ export function diagnoseTemplate(source: string, file: string, options: Diagnose
         }
         case 'PartialStatement':
         case 'PartialBlockStatement': {
-          const ps = stmt as AST.PartialStatement;
-          if (ps.name.type === 'PathExpression' || ps.name.type === 'StringLiteral') {
-            const partialName = ps.name.type === 'PathExpression' ? (ps.name as AST.PathExpression).original : (ps.name as AST.StringLiteral).value;
+          const ps = stmt as hbs.AST.PartialStatement;
+          // The types say PathExpression | SubExpression; `{{> "name"}}` gives a StringLiteral at run time.
+          const nameNode = ps.name as hbs.AST.Expression;
+          if (nameNode.type === 'PathExpression' || nameNode.type === 'StringLiteral') {
+            const partialName = nameNode.type === 'PathExpression' ? (nameNode as hbs.AST.PathExpression).original : (nameNode as hbs.AST.StringLiteral).value;
             if (!partials.has(partialName)) {
               const known = [...partials];
-              report(ps.name as Node, 'error', 'template.unknown-partial', `unknown partial "${partialName}"${known.length ? suggest(partialName, known) || ` (available: ${known.join(', ')})` : ' (put partials in prompts/partials/<name>.hbs)'}`, partialName);
+              report(nameNode as Node, 'error', 'template.unknown-partial', `unknown partial "${partialName}"${known.length ? suggest(partialName, known) || ` (available: ${known.join(', ')})` : ' (put partials in prompts/partials/<name>.hbs)'}`, partialName);
             }
           }
           for (const p of ps.params ?? []) expression(p, scopes);
           for (const pair of ps.hash?.pairs ?? []) expression(pair.value, scopes);
-          if (stmt.type === 'PartialBlockStatement') visit((stmt as AST.PartialBlockStatement).program.body, scopes, false);
-          if (topLevel) topLevelText.push(stmt as unknown as AST.ContentStatement);
+          if (stmt.type === 'PartialBlockStatement') visit((stmt as hbs.AST.PartialBlockStatement).program.body, scopes, false);
+          if (topLevel) topLevelText.push(stmt as unknown as hbs.AST.ContentStatement);
           break;
         }
         default:
@@ -256,7 +257,7 @@ export function diagnoseTemplate(source: string, file: string, options: Diagnose
     }
   };
 
-  const resolveQuiet = (path: AST.PathExpression, scopes: Scope[]): TemplateSchema => {
+  const resolveQuiet = (path: hbs.AST.PathExpression, scopes: Scope[]): TemplateSchema => {
     const before = diagnostics.length;
     const schema = resolve(path, scopes);
     diagnostics.length = before; // Already reported by call(); only the shape is wanted here.

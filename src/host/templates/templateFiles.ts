@@ -1,0 +1,39 @@
+import * as vscode from 'vscode';
+import { partialName } from '../../core/template/loadPartials';
+
+/** Documents the template features apply to: Handlebars files (by language id or extension). */
+export const TEMPLATE_SELECTOR: vscode.DocumentSelector = [
+  { language: 'handlebars' },
+  { pattern: '**/*.hbs' },
+  { pattern: '**/*.handlebars' },
+];
+
+/** True for a prompt template document. */
+export function isTemplate(doc: vscode.TextDocument): boolean {
+  return doc.languageId === 'handlebars' || /\.(hbs|handlebars)$/i.test(doc.uri.path);
+}
+
+/** The partials folder of a template: `<dir>/partials`, or the template's own folder when it is a partial. */
+export function partialsFolder(template: vscode.Uri): vscode.Uri {
+  const dir = vscode.Uri.joinPath(template, '..');
+  return dir.path.endsWith('/partials') ? dir : vscode.Uri.joinPath(dir, 'partials');
+}
+
+/** Partial name → source for a template (open documents win over files on disk). */
+export async function readPartials(template: vscode.Uri): Promise<Record<string, string>> {
+  const folder = partialsFolder(template);
+  let entries: [string, vscode.FileType][] = [];
+  try {
+    entries = await vscode.workspace.fs.readDirectory(folder);
+  } catch {
+    return {};
+  }
+  const out: Record<string, string> = {};
+  for (const [name, type] of entries) {
+    if (type !== vscode.FileType.File || !/\.(hbs|handlebars)$/i.test(name)) continue;
+    const uri = vscode.Uri.joinPath(folder, name);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+    out[partialName(name)] = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  }
+  return out;
+}
