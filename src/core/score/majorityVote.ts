@@ -15,19 +15,32 @@ export interface Vote {
  * seeded by (seed, itemKey) so the pick is reproducible and independent of scoring order.
  */
 export function majorityVote(answers: readonly (number | null)[], tieBreak: TieBreak, seed = 1, itemKey = ''): Vote[] {
-  const counts = new Map<number, number>();
-  for (const a of answers) if (a !== null) counts.set(a, (counts.get(a) ?? 0) + 1);
-  if (counts.size === 0) return [];
+  // Answers are small option numbers: count them in a plain array (this runs once per item, 100k+ times).
+  const counts: number[] = [];
   let max = 0;
-  for (const c of counts.values()) if (c > max) max = c;
-  // Map iteration order is first-appearance order, which `first` relies on.
-  const tied = [...counts].filter(([, c]) => c === max).map(([a]) => a);
-  if (tied.length === 1) return [{ answer: tied[0]!, weight: 1 }];
-  if (tieBreak === 'first') return [{ answer: tied[0]!, weight: 1 }];
-  if (tieBreak === 'random') {
-    // Sorted so the pick depends on the set of tied answers, not on sample order.
-    const sorted = [...tied].sort((x, y) => x - y);
-    return [{ answer: sorted[Math.floor(seededRandom(seed, itemKey)() * sorted.length)]!, weight: 1 }];
+  for (const a of answers) {
+    if (a === null) continue;
+    if (!(Number.isInteger(a) && a >= 0 && a < 4096)) throw new RangeError(`majority vote: ${a} is not an option number`);
+    const c = (counts[a] ?? 0) + 1;
+    counts[a] = c;
+    if (c > max) max = c;
   }
-  return [...tied].sort((x, y) => x - y).map((answer) => ({ answer, weight: 1 / tied.length }));
+  if (max === 0) return [];
+  let tiedCount = 0;
+  let only = 0;
+  for (let a = 0; a < counts.length; a++) {
+    if (counts[a] === max) {
+      tiedCount++;
+      only = a;
+    }
+  }
+  if (tiedCount === 1) return [{ answer: only, weight: 1 }];
+  if (tieBreak === 'first') {
+    for (const a of answers) if (a !== null && counts[a] === max) return [{ answer: a, weight: 1 }];
+  }
+  // Ascending option order, so `random` depends on the set of tied answers, not on sample order.
+  const tied: number[] = [];
+  for (let a = 0; a < counts.length; a++) if (counts[a] === max) tied.push(a);
+  if (tieBreak === 'random') return [{ answer: tied[Math.floor(seededRandom(seed, itemKey)() * tied.length)]!, weight: 1 }];
+  return tied.map((answer) => ({ answer, weight: 1 / tied.length }));
 }

@@ -1,8 +1,8 @@
-import { seededRandom } from './rng';
+import { seededUint32 } from './rng';
 import type { DeltaEstimate } from './types';
 
 /** Quantile with linear interpolation between order statistics (type 7, as numpy's default). */
-export function quantile(sorted: readonly number[], p: number): number {
+export function quantile(sorted: ArrayLike<number>, p: number): number {
   if (sorted.length === 0) return NaN;
   const h = (sorted.length - 1) * p;
   const lo = Math.floor(h);
@@ -33,28 +33,34 @@ export function pairedClusterDelta(
   }
   if (k === 0 || n === 0) return { delta: NaN, ciLow: NaN, ciHigh: NaN, pValue: NaN, n: 0 };
   const delta = total / n;
-  const rand = seededRandom(opts.seed, `boot:${opts.context}`);
-  const stats: number[] = [];
+  const rand = seededUint32(opts.seed, `boot:${opts.context}`);
+  const stats = new Float64Array(opts.bootstrap);
   for (let r = 0; r < opts.bootstrap; r++) {
     let s = 0;
     let c = 0;
     for (let i = 0; i < k; i++) {
-      const j = Math.floor(rand() * k);
+      const j = Math.floor((rand() / 4294967296) * k);
       s += sums[j]!;
       c += counts[j]!;
     }
-    stats.push(c > 0 ? s / c : delta);
+    stats[r] = c > 0 ? s / c : delta;
   }
-  stats.sort((a, b) => a - b);
+  stats.sort();
   const alpha = (1 - opts.confidence) / 2;
-  const flip = seededRandom(opts.seed, `perm:${opts.context}`);
+  const flip = seededUint32(opts.seed, `perm:${opts.context}`);
   const observed = Math.abs(total);
   // Float sums of the same terms in another order differ in the last bits: compare with a tolerance.
   const eps = 1e-12 * (1 + observed);
   let hits = 0;
   for (let r = 0; r < opts.permutations; r++) {
     let t = 0;
-    for (let i = 0; i < k; i++) t += flip() < 0.5 ? -sums[i]! : sums[i]!;
+    let bits = 0;
+    for (let i = 0; i < k; i++) {
+      // One 32-bit draw gives 32 fair coin flips.
+      if ((i & 31) === 0) bits = flip();
+      t += bits & 1 ? -sums[i]! : sums[i]!;
+      bits >>>= 1;
+    }
     if (Math.abs(t) >= observed - eps) hits++;
   }
   return {

@@ -5,7 +5,8 @@ import type { ScoringCondition, ScoringSample } from './scoreResponses';
 
 export interface RecordedScoringInput {
   conditions: ScoringCondition[];
-  samples: ScoringSample[];
+  /** Re-iterable and lazy: samples are made while scoring reads them, not held in memory all at once. */
+  samples: Iterable<ScoringSample>;
   /** Recorded personas without exactly one matching respondent (their items count as `noRespondent`). */
   unmatchedPersonas: number;
 }
@@ -36,7 +37,7 @@ export function recordedScoringInput(records: readonly RecordedRecord[], persona
     return m;
   };
   const conditions = new Map<string, ScoringCondition>();
-  const samples: ScoringSample[] = [];
+  const personaOf: string[] = [];
   const unmatched = new Set<string>();
   for (const r of records) {
     const condition = recordedConditionId(r.lang, r.anthro);
@@ -49,7 +50,18 @@ export function recordedScoringInput(records: readonly RecordedRecord[], persona
       unmatched.add(`${r.lang}\u0001${k}`);
       personaId = `unmatched:${r.lang}:${k.replace(/\u0001/g, '|')}`;
     }
-    r.responses.forEach((text, sample) => samples.push({ condition, personaId: personaId!, questionId: r.questionId, variant: r.variant, sample, text }));
+    personaOf.push(personaId);
   }
+  const samples: Iterable<ScoringSample> = {
+    *[Symbol.iterator]() {
+      for (let i = 0; i < records.length; i++) {
+        const r = records[i]!;
+        const condition = recordedConditionId(r.lang, r.anthro);
+        for (let sample = 0; sample < r.responses.length; sample++) {
+          yield { condition, personaId: personaOf[i]!, questionId: r.questionId, variant: r.variant, sample, text: r.responses[sample]! };
+        }
+      }
+    },
+  };
   return { conditions: [...conditions.values()], samples, unmatchedPersonas: unmatched.size };
 }

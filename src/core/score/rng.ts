@@ -7,6 +7,18 @@ export function hashString(s: string, h = 0x811c9dc5): number {
   return h >>> 0;
 }
 
+/** A seeded generator of 32-bit unsigned integers (mulberry32), for hot loops (bootstrap indices, sign flips). */
+export function seededUint32(seed: number, context = ''): () => number {
+  let a = hashString(context, hashString(String(seed))) || 0x9e3779b9;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (t ^ (t >>> 14)) >>> 0;
+  };
+}
+
 /**
  * A seeded generator of floats in [0, 1) (mulberry32). Seeds are mixed with a context string so that e.g. the
  * tie-break of one item does not depend on how many items were scored before it.

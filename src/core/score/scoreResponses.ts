@@ -59,12 +59,27 @@ interface ItemAcc {
   personaId: string;
   questionId: string;
   variant: number;
-  /** [sample index, parsed answer] in arrival order; sorted by sample index before voting. */
-  samples: [number, number | null][];
+  /** Sample indices and parsed answers (null = unparsed), in arrival order; sorted by sample index before voting. */
+  sampleIdx: number[];
+  answers: (number | null)[];
+  /** Majority vote over `answers` (set when voting). */
+  votes?: Vote[];
+}
+
+/** Sort an item's samples by sample index (recorded and engine output is usually in order already). */
+function sortSamples(it: ItemAcc): void {
+  let sorted = true;
+  for (let i = 1; i < it.sampleIdx.length; i++) if (it.sampleIdx[i - 1]! > it.sampleIdx[i]!) sorted = false;
+  if (sorted) return;
+  const order = it.sampleIdx.map((_, i) => i).sort((a, b) => it.sampleIdx[a]! - it.sampleIdx[b]!);
+  it.sampleIdx = order.map((i) => it.sampleIdx[i]!);
+  it.answers = order.map((i) => it.answers[i]!);
 }
 
 interface Scored {
   key: string;
+  /** `field\0value` of every breakdown group the item belongs to (PERSONA_GROUP_FIELDS then ITEM_GROUP_FIELDS). */
+  groupKeys: string[];
   personaId: string;
   questionId: string;
   variant: number;
@@ -107,6 +122,7 @@ class Acc {
 }
 
 const SEP = '\u0000';
+const VARIANT_KEYS = Array.from({ length: 16 }, (_, v) => `variant${SEP}${v}`);
 const itemKey = (personaId: string, questionId: string, variant: number): string => `${personaId}${SEP}${questionId}${SEP}${variant}`;
 
 /** Age bucket label of an age, given the lower bounds of the buckets after the first: 18–24, 25–34, …, 65+. */
@@ -153,18 +169,19 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   const items = conditions.map(() => new Map<string, ItemAcc>());
   const parse: ParseSummary[] = conditions.map((c) => ({ condition: c.id, samples: 0, parsed: 0, unparsed: 0, byRule: {}, byReason: {}, itemsWithoutValidSample: 0 }));
   const unparsed: UnparsedSample[] = [];
-  const parseCaches = new Map<string, Map<string, ParsedAnswer>>();
+  // Parse results are cached per (condition, question): replies repeat a lot ("2", "(3) Agree").
+  const parseCaches = conditions.map(() => new Map<string, Map<string, ParsedAnswer>>());
   let unknownCondition = 0;
   let unknownQuestion = 0;
+  let last: { sm: ScoringSample; ci: number; it: ItemAcc } | undefined;
   for (const sm of input.samples) {
     const ci = condIndex.get(sm.condition);
     if (ci === undefined) { unknownCondition++; continue; }
     const qi = questions.get(sm.questionId);
     if (!qi) { unknownQuestion++; continue; }
     const cond = conditions[ci]!;
-    const cacheKey = `${cond.lang}${SEP}${sm.questionId}${SEP}${cond.reasoning ? 1 : 0}`;
-    let cache = parseCaches.get(cacheKey);
-    if (!cache) parseCaches.set(cacheKey, (cache = new Map()));
+    let cache = parseCaches[ci]!.get(sm.questionId);
+    if (!cache) parseCaches[ci]!.set(sm.questionId, (cache = new Map()));
     let parsed = sm.text === null ? undefined : cache.get(sm.text);
     if (!parsed) {
       parsed = parseAnswer(sm.text, parseContext(qi.question, cond), settings);
@@ -180,16 +197,24 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       ps.byReason[parsed.reason!] = (ps.byReason[parsed.reason!] ?? 0) + 1;
       if (include.unparsed) unparsed.push({ condition: sm.condition, personaId: sm.personaId, questionId: sm.questionId, variant: sm.variant, sample: sm.sample, text: sm.text, reason: parsed.reason! });
     }
-    const key = itemKey(sm.personaId, sm.questionId, sm.variant);
-    let it = items[ci]!.get(key);
-    if (!it) items[ci]!.set(key, (it = { personaId: sm.personaId, questionId: sm.questionId, variant: sm.variant, samples: [] }));
-    it.samples.push([sm.sample, parsed.answer]);
+    // Samples of one item usually arrive together: skip the key lookup then.
+    let it: ItemAcc | undefined;
+    if (last && last.ci === ci && last.sm.personaId === sm.personaId && last.sm.questionId === sm.questionId && last.sm.variant === sm.variant) it = last.it;
+    else {
+      const key = itemKey(sm.personaId, sm.questionId, sm.variant);
+      it = items[ci]!.get(key);
+      if (!it) items[ci]!.set(key, (it = { personaId: sm.personaId, questionId: sm.questionId, variant: sm.variant, sampleIdx: [], answers: [] }));
+    }
+    it.sampleIdx.push(sm.sample);
+    it.answers.push(parsed.answer);
+    last = { sm, ci, it };
   }
   if (unknownCondition) warnings.push(`${unknownCondition} samples of unknown conditions were ignored`);
   if (unknownQuestion) warnings.push(`${unknownQuestion} samples of questions not in the survey were ignored`);
 
   // ---- 2. vote and filter ------------------------------------------------------------------------------------
   let noTwin = 0;
+  const twinOf = new Map<string, Persona | null>();
   /** Survey answer of an item's respondent, or a funnel bucket explaining why there is none. */
   const surveyAnswer = (personaId: string, questionId: string, qi: QuestionInfo): number | keyof ItemFunnel => {
     if (skip.has(questionId)) return 'skippedQuestion';
@@ -198,29 +223,48 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     const s = p.answers[questionId];
     if (s === null || s === undefined || !Number.isInteger(s) || s < 1 || s > qi.n) return 'missingSurveyAnswer';
     if (settings.sameAnswerFilter && input.twins) {
-      const twin = twinByKey.get(respondentKey(p.values.en ?? Object.values(p.values)[0]!));
+      let twin = twinOf.get(personaId);
+      if (twin === undefined) twinOf.set(personaId, (twin = twinByKey.get(respondentKey(p.values.en ?? Object.values(p.values)[0]!)) ?? null));
       if (!twin) noTwin++;
       else if (twin.answers[questionId] === s) return 'sameAnswer';
     }
     return s;
   };
   const funnels: ItemFunnel[] = conditions.map(() => ({ itemsSeen: 0, noValidSample: 0, noRespondent: 0, missingSurveyAnswer: 0, sameAnswer: 0, notCommon: 0, skippedQuestion: 0, kept: 0 }));
-  const candidates = conditions.map(() => new Map<string, Omit<Scored, 'soft' | 'hard' | 'randomSoft' | 'randomHard'>>());
+  const candidates = conditions.map(() => new Map<string, Scored>());
+  // Breakdown group keys, computed once per persona and per item.
+  const personaGroupCache = new Map<string, string[]>();
+  const questionGroupCache = new Map<string, string[]>();
+  const groupKeysOf = (personaId: string, questionId: string, variant: number): string[] => {
+    let pk = personaGroupCache.get(personaId);
+    if (!pk) {
+      const values = personaValues(personas.get(personaId));
+      pk = PERSONA_GROUP_FIELDS.map((f) => `${f}${SEP}${f === 'age_bucket' ? ageBucket(values.age, settings.ageBuckets) : String(values[f] ?? 'unknown')}`);
+      personaGroupCache.set(personaId, pk);
+    }
+    let qk = questionGroupCache.get(questionId);
+    if (!qk) questionGroupCache.set(questionId, (qk = [`theme${SEP}${questions.get(questionId)!.question.theme || 'unknown'}`, `question${SEP}${questionId}`]));
+    return [...pk, qk[0]!, qk[1]!, VARIANT_KEYS[variant] ?? `variant${SEP}${variant}`];
+  };
   conditions.forEach((cond, ci) => {
     const f = funnels[ci]!;
     for (const [key, it] of items[ci]!) {
       f.itemsSeen++;
       const qi = questions.get(it.questionId)!;
+      sortSamples(it);
       if (skip.has(it.questionId)) { f.skippedQuestion++; continue; }
-      it.samples.sort((a, b) => a[0] - b[0]);
-      const answers = it.samples.map(([, a]) => a);
-      const votes = majorityVote(answers, settings.tieBreak, settings.seed, `${cond.id}${SEP}${key}`);
+      const answers = it.answers;
+      const votes = majorityVote(answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${key}` : '');
+      it.votes = votes;
       if (votes.length === 0) { f.noValidSample++; parse[ci]!.itemsWithoutValidSample++; continue; }
       const s = surveyAnswer(it.personaId, it.questionId, qi);
       if (typeof s !== 'number') { f[s]++; continue; }
       const counts = new Array<number>(qi.n).fill(0);
       for (const a of answers) if (a !== null) counts[a - 1]!++;
-      candidates[ci]!.set(key, { key, personaId: it.personaId, questionId: it.questionId, variant: it.variant, votes, counts, s });
+      candidates[ci]!.set(key, {
+        key, groupKeys: groupKeysOf(it.personaId, it.questionId, it.variant), personaId: it.personaId, questionId: it.questionId,
+        variant: it.variant, votes, counts, s, soft: 0, hard: 0, randomSoft: 0, randomHard: 0,
+      });
     }
   });
   if (noTwin) warnings.push(`${noTwin} items had no (or an ambiguous) twin respondent: the same-answer filter could not apply to them`);
@@ -238,30 +282,20 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     for (const [key, c] of candidates[ci]!) {
       if (common && !common.has(key)) { funnels[ci]!.notCommon++; continue; }
       const qi = questions.get(c.questionId)!;
-      const m = { soft: 0, hard: 0, randomSoft: 0, randomHard: 0 };
       for (const v of c.votes) {
         const x = scoreItem(v.answer, c.s, qi);
-        m.soft += v.weight * x.soft;
-        m.hard += v.weight * x.hard;
-        m.randomSoft += v.weight * x.randomSoft;
-        m.randomHard += v.weight * x.randomHard;
+        c.soft += v.weight * x.soft;
+        c.hard += v.weight * x.hard;
+        c.randomSoft += v.weight * x.randomSoft;
+        c.randomHard += v.weight * x.randomHard;
       }
-      out.set(key, { ...c, ...m });
+      out.set(key, c);
       funnels[ci]!.kept++;
     }
     return out;
   });
 
   // ---- 5. aggregates and breakdowns ----------------------------------------------------------------------------
-  const groupValue = (field: string, sc: Scored): string => {
-    if (field === 'question') return sc.questionId;
-    if (field === 'variant') return String(sc.variant);
-    if (field === 'theme') return questions.get(sc.questionId)!.question.theme || 'unknown';
-    const values = personaValues(personas.get(sc.personaId));
-    if (field === 'age_bucket') return ageBucket(values.age, settings.ageBuckets);
-    return String(values[field] ?? 'unknown');
-  };
-  const groupFields = [...PERSONA_GROUP_FIELDS, ...ITEM_GROUP_FIELDS];
   const groups: ScoreReport['groups'] = [];
   const personaScores: ScoreReport['personas'] = [];
   const itemRows: ItemScore[] = [];
@@ -271,8 +305,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     const byPersona = new Map<string, Acc>();
     for (const sc of scored[ci]!.values()) {
       overall.add(sc, sc.personaId);
-      for (const field of groupFields) {
-        const gk = `${field}${SEP}${groupValue(field, sc)}`;
+      for (const gk of sc.groupKeys) {
         let g = byGroup.get(gk);
         if (!g) byGroup.set(gk, (g = new Acc()));
         g.add(sc, sc.personaId);
@@ -312,7 +345,8 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       const k = `${it.personaId}${SEP}${it.questionId}`;
       let e = byPq.get(k);
       if (!e) byPq.set(k, (e = { personaId: it.personaId, questionId: it.questionId, answers: [] }));
-      for (const [, a] of [...it.samples].sort((x, y) => x[0] - y[0])) e.answers.push(a);
+      sortSamples(it);
+      for (const a of it.answers) e.answers.push(a);
     }
     const out = new Map<string, { personaId: string; votes: Vote[]; s: number; q: QuestionInfo }>();
     for (const [k, e] of byPq) {
@@ -354,11 +388,14 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       const hist = new Map<string, { q: QuestionInfo; field: string; value: string; model: number[]; survey: number[]; n: number }>();
       for (const sc of scored[ci]!.values()) {
         const qi = questions.get(sc.questionId)!;
-        for (const field of ['all', ...PERSONA_GROUP_FIELDS]) {
-          const value = field === 'all' ? 'all' : groupValue(field, sc);
-          const hk = `${sc.questionId}${SEP}${field}${SEP}${value}`;
+        for (let g = -1; g < PERSONA_GROUP_FIELDS.length; g++) {
+          const gk = g < 0 ? `all${SEP}all` : sc.groupKeys[g]!;
+          const hk = `${sc.questionId}${SEP}${gk}`;
           let h = hist.get(hk);
-          if (!h) hist.set(hk, (h = { q: qi, field, value, model: new Array<number>(qi.n).fill(0), survey: new Array<number>(qi.n).fill(0), n: 0 }));
+          if (!h) {
+            const [field, value] = gk.split(SEP) as [string, string];
+            hist.set(hk, (h = { q: qi, field, value, model: new Array<number>(qi.n).fill(0), survey: new Array<number>(qi.n).fill(0), n: 0 }));
+          }
           for (const v of sc.votes) h.model[v.answer - 1]! += v.weight;
           h.survey[sc.s - 1]!++;
           h.n++;
@@ -387,7 +424,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     const ia = condIndex.get(a);
     const ib = condIndex.get(b);
     if (ia === undefined || ib === undefined) { warnings.push(`cannot compare ${a} and ${b}: unknown condition`); continue; }
-    for (const metric of ['soft', 'hard'] as const) deltas.push(pairedDelta(a, b, metric, scored[ia]!, scored[ib]!, groupValue, settings, include.personaDeltas));
+    for (const metric of ['soft', 'hard'] as const) deltas.push(pairedDelta(a, b, metric, scored[ia]!, scored[ib]!, settings, include.personaDeltas));
   }
 
   return {
@@ -430,7 +467,7 @@ function consistency(condition: string, items: Map<string, ItemAcc>, settings: S
   let sampleSum = 0;
   let sampleItems = 0;
   for (const [key, it] of items) {
-    const answers = it.samples.map(([, a]) => a).filter((a): a is number => a !== null);
+    const answers = it.answers.filter((a): a is number => a !== null);
     if (answers.length >= 2) {
       const counts = new Map<number, number>();
       for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);
@@ -442,7 +479,7 @@ function consistency(condition: string, items: Map<string, ItemAcc>, settings: S
       const qa = sampleAgree.get(it.questionId) ?? [0, 0];
       sampleAgree.set(it.questionId, [qa[0] + agree, qa[1] + 1]);
     }
-    const votes = majorityVote(answers, settings.tieBreak, settings.seed, `${condition}${SEP}${key}`);
+    const votes = it.votes ?? majorityVote(it.answers, settings.tieBreak, settings.seed, `${condition}${SEP}${key}`);
     if (!votes.length) continue;
     const pq = `${it.personaId}${SEP}${it.questionId}`;
     const list = byPq.get(pq) ?? [];
@@ -490,7 +527,7 @@ function consistency(condition: string, items: Map<string, ItemAcc>, settings: S
  */
 function pairedDelta(
   a: string, b: string, metric: 'soft' | 'hard', sa: Map<string, Scored>, sb: Map<string, Scored>,
-  groupValue: (field: string, sc: Scored) => string, settings: ScoringSettings, perPersona: boolean,
+  settings: ScoringSettings, perPersona: boolean,
 ): PairedDelta {
   const opts = (context: string) => ({
     seed: settings.seed, context: `${a}|${b}|${metric}|${context}`, bootstrap: settings.bootstrapResamples,
@@ -505,12 +542,15 @@ function pairedDelta(
     const list = perPersonaDiffs.get(x.personaId) ?? [];
     list.push(d);
     perPersonaDiffs.set(x.personaId, list);
-    for (const field of ['all', ...PERSONA_GROUP_FIELDS, ...ITEM_GROUP_FIELDS]) {
-      const gk = field === 'all' ? 'all' : `${field}${SEP}${groupValue(field, x)}`;
-      let g = groupClusters.get(gk);
-      if (!g) groupClusters.set(gk, (g = new Map()));
-      const c = g.get(x.personaId) ?? [0, 0];
-      g.set(x.personaId, [c[0] + d, c[1] + 1]);
+    for (let g = -1; g < x.groupKeys.length; g++) {
+      const gk = g < 0 ? 'all' : x.groupKeys[g]!;
+      let gc = groupClusters.get(gk);
+      if (!gc) groupClusters.set(gk, (gc = new Map()));
+      const c = gc.get(x.personaId);
+      if (c) {
+        c[0] += d;
+        c[1]++;
+      } else gc.set(x.personaId, [d, 1]);
     }
   }
   const clusterDelta = (gk: string): DeltaEstimate => {
