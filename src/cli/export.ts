@@ -90,11 +90,11 @@ export async function exportCommand(argv: string[], out: NodeJS.WritableStream =
   }
 }
 
-/** A shipped asset: next to dist/cli.js in the package, or under dist/ and media/ when run from out/ (tests). */
+/** A shipped asset: beside dist/cli.js in the package, or the repository's dist/ and media/ when run from out/src/cli/ (tests). */
 function readAsset(kind: 'webview' | 'media', file: string): string {
   const candidates = kind === 'webview'
-    ? [path.join(__dirname, 'webview', file), path.join(__dirname, '..', '..', 'dist', 'webview', file)]
-    : [path.join(__dirname, '..', 'media', file), path.join(__dirname, '..', '..', 'media', file)];
+    ? [path.join(__dirname, 'webview', file), path.join(__dirname, '..', '..', '..', 'dist', 'webview', file)]
+    : [path.join(__dirname, '..', 'media', file), path.join(__dirname, '..', '..', '..', 'media', file)];
   for (const c of candidates) if (fs.existsSync(c)) return fs.readFileSync(c, 'utf8');
   throw new Error(`missing ${kind}/${file} (build with "npm run build" first)`);
 }
