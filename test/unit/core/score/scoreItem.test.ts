@@ -12,8 +12,9 @@ test('ordinal soft alignment uses K′ = options without DK', () => {
   const x = scoreItem(1, 4, q2);
   assert.equal(x.soft, 0);
   assert.equal(x.hard, 0);
-  assert.equal(scoreItem(2, 3, q199).soft, 1 - 1 / 3);
-  assert.equal(scoreItem(2, 3, q199).randomSoft, (2 / 3 + 1 + 2 / 3 + 1 / 3) / 4);
+  const close = (a: number, b: number) => assert.ok(Math.abs(a - b) < 1e-12, `${a} vs ${b}`);
+  close(scoreItem(2, 3, q199).soft, 1 - 1 / 3);
+  close(scoreItem(2, 3, q199).randomSoft, (2 / 3 + 1 + 2 / 3 + 1 / 3) / 4);
 });
 
 test('"Don\'t know" on either side and nominal questions are exact match with a 1/n baseline', () => {
