@@ -13,6 +13,7 @@ export async function main(argv: string[]): Promise<number> {
   // Loaded on demand so `--help` and the other commands start fast.
   if (command === 'run') return (await import('./run')).runCommand(argv.slice(1));
   if (command === 'export') return (await import('./export')).exportCommand(argv.slice(1));
+  if (command === 'score') return (await import('./score')).scoreCommand(argv.slice(1));
   process.stderr.write(`alignment-studio: unknown command "${command}"\n${USAGE}\n`);
   return 2;
 }
