@@ -57,14 +57,22 @@ function parseErrorLocation(error: Error): { line: number; column: number } {
   return { line: m ? Number(m[1]) : 1, column: 1 };
 }
 
-/** A short message from Handlebars' multi-line parse error. */
+const TOKEN_TEXT: Record<string, string> = {
+  CLOSE: '"}}"', CLOSE_UNESCAPED: '"}}}"', CLOSE_RAW_BLOCK: '"}}}}"', OPEN_SEXPR: '"("', CLOSE_SEXPR: '")"', ID: 'a name',
+  STRING: 'a string', NUMBER: 'a number', BOOLEAN: 'true/false', DATA: 'an @variable', EQUALS: '"="', SEP: '"."',
+  OPEN_BLOCK_PARAMS: '"as |…|"', OPEN: '"{{"', OPEN_ENDBLOCK: '"{{/…}}"', CONTENT: 'text', EOF: 'end of template', INVALID: 'character',
+};
+
+/** A short message from Handlebars' multi-line parse error ("Expecting 'CLOSE', 'ID', …, got 'INVALID'"). */
 function parseErrorMessage(error: Error): string {
   const lines = error.message.split('\n');
   const expecting = lines.find((l) => l.startsWith('Expecting'));
   if (expecting) {
-    const got = /got '([^']+)'/.exec(expecting)?.[1];
-    const wanted = expecting.replace(/^Expecting /, '').replace(/, got .*$/, '').split(', ').slice(0, 4).join(', ');
-    return `syntax error: unexpected ${got === 'EOF' ? 'end of template' : got === 'INVALID' ? 'character' : got}; expected ${wanted}${expecting.split(', ').length > 5 ? ', …' : ''}`;
+    const got = /got '([^']+)'/.exec(expecting)?.[1] ?? 'INVALID';
+    const tokens = [...expecting.replace(/, got .*$/, '').matchAll(/'([A-Z_]+)'/g)].map((m) => m[1]);
+    const wanted = [...new Set(tokens.map((t) => TOKEN_TEXT[t]).filter(Boolean))];
+    const close = tokens.includes('CLOSE') ? ' (is a "}}" missing?)' : '';
+    return `syntax error: unexpected ${TOKEN_TEXT[got] ?? got}${close}; expected ${wanted.slice(0, 4).join(', ')}${wanted.length > 4 ? ', …' : ''}`;
   }
   return `syntax error: ${lines[0].replace(/ - \d+:\d+$/, '')}`;
 }
@@ -163,7 +171,8 @@ export function diagnoseTemplate(source: string, file: string, options: Diagnose
     const name = p.original;
     if (simple && helpers.has(name)) return 'helper';
     if (params.length > 0 || pairs.length > 0 || node.type === 'SubExpression') {
-      report(p, 'error', 'template.unknown-helper', `unknown helper "${name}"${suggest(name, helpers)}`, name);
+      const hint = simple && isVariable(p, scopes) ? `: "${name}" is a variable, not a helper, and takes no arguments` : suggest(name, helpers);
+      report(p, 'error', 'template.unknown-helper', `unknown helper "${name}"${hint}`, name);
       return 'helper';
     }
     if (isBlock && simple && !isVariable(p, scopes)) {

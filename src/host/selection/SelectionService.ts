@@ -65,10 +65,11 @@ export class SelectionService implements vscode.Disposable {
     return this.state;
   }
 
-  /** The selection with its data loaded (loads on first call). */
-  ready(): Promise<WorkspaceSelection> {
+  /** The current selection with its data loaded (loads on first call). */
+  async ready(): Promise<WorkspaceSelection> {
     this.loading ??= this.load();
-    return this.loading;
+    await this.loading;
+    return this.state;
   }
 
   /** Uses another experiment file's survey and personas. */
@@ -78,9 +79,10 @@ export class SelectionService implements vscode.Disposable {
   }
 
   /** Reloads the data from disk, keeping the selected ids when they still exist. */
-  reload(): Promise<WorkspaceSelection> {
+  async reload(): Promise<WorkspaceSelection> {
     this.loading = this.load();
-    return this.loading;
+    await this.loading;
+    return this.state;
   }
 
   /** Selects a persona by id (ignored when unknown). */
