@@ -118,8 +118,8 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     }
     const out = str(args, 'out');
     if (out) writeFileSync(out, `${JSON.stringify(report, null, 1)}\n`);
-    if (args.flags.has('json')) process.stdout.write(`${JSON.stringify(report, null, 1)}\n`);
-    else process.stdout.write(formatReport(report));
+    // Wait for the write to flush: the entry point exits right after, which would cut a large report short on a pipe.
+    await writeOut(args.flags.has('json') ? `${JSON.stringify(report, null, 1)}\n` : formatReport(report));
     return report.conditions.length === 0 ? 1 : 0;
   } catch (e) {
     if (e instanceof UsageError) {
@@ -132,6 +132,10 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+function writeOut(text: string): Promise<void> {
+  return new Promise((resolve, reject) => process.stdout.write(text, (e) => (e ? reject(e) : resolve())));
 }
 
 async function buildInput(args: Args): Promise<{ input: ScoreInput; spec: { profile?: ScoringProfile; tieBreak?: TieBreak; seed?: number; sameAnswerFilter?: boolean } }> {
