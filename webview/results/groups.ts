@@ -32,6 +32,7 @@ export function renderGroups(view: ResultsView, field: string, onField: (f: stri
       labelledSelect('group-field', 'Group by', view.breakdowns.map((x) => [x.field, x.label]), b.field, onField),
       exportButtons('groups', 'all group tables')),
     sectionHeader('h2', `Soft alignment by ${b.label.toLowerCase()}`, 'groups-title'),
+    view.breakdownCIs === false ? h('p', { class: 'muted small', role: 'status' }, 'Computing confidence intervals…') : null,
     scoresBox,
     view.pair ? sectionHeader('h3', `Change ${deltaLabel} by ${b.label.toLowerCase()}`, 'groups-delta-title') : null,
     view.pair ? deltaBox : null,

@@ -39,7 +39,7 @@ function render(): void {
   destroyCharts();
   const current = tab();
   const label = (id: string) => view.conditions.find((c) => c.id === id)?.label ?? id;
-  const pairPicker = view.pair && view.conditions.length > 1 ? h('div', { class: 'pair', role: 'group', 'aria-label': 'Headline comparison' },
+  const pairPicker = view.pair && view.conditions.length > 1 && !ctx.standalone ? h('div', { class: 'pair', role: 'group', 'aria-label': 'Headline comparison' },
     labelledSelect('pair-b', 'Compare', view.conditions.map((c) => [c.id, c.label]), view.pair[1], (v) => void setPair([view.pair![0], v])),
     h('span', { class: 'minus', 'aria-hidden': 'true' }, '−'),
     labelledSelect('pair-a', 'against', view.conditions.map((c) => [c.id, c.label]), view.pair[0], (v) => void setPair([v, view.pair![1]]))) : null;
@@ -150,6 +150,13 @@ const errText = (e: unknown): string => (e instanceof Error ? e.message : String
 
 connect((m) => {
   if (m.type === 'results' && m.view && typeof m.view === 'object') {
+    const next = m.view as ResultsView;
+    // The full view (with group CIs) following the quick first one: swap it in without disturbing the user.
+    if (ctx.view && ctx.view.breakdownCIs === false && next.runId === ctx.view.runId && m.runUri === ctx.runUri) {
+      ctx.view = next;
+      if (tab() === 'groups') render();
+      return;
+    }
     const prevRun = ctx.runUri;
     ctx.view = m.view as ResultsView;
     ctx.comparison = (m.comparison as RunComparison | null | undefined) ?? null;

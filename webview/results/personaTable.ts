@@ -21,18 +21,19 @@ export interface PersonaTableOptions {
 }
 
 export function renderPersonaTable(view: ResultsView, o: PersonaTableOptions): HTMLElement {
-  const q: PersonaQuery = { sortKey: 'delta', sortDir: 'desc', ...o.query };
+  // Defaults: biggest gains first; undefined keys of a restored query must not erase them.
+  const q: PersonaQuery = { sortKey: view.pair ? 'delta' : 'id', sortDir: view.pair ? 'desc' : 'asc', ...Object.fromEntries(Object.entries(o.query).filter(([, v]) => v !== undefined)) };
   const rows = view.personas;
   const condLabel = (id: string) => view.conditions.find((c) => c.id === id)?.label ?? id;
   const columns: Column[] = [
     { key: 'id', label: 'Persona', width: 'minmax(90px, 1fr)', value: (r) => r.id },
     ...view.fields.map((f): Column => ({
-      key: f.key, label: f.label, width: f.key === 'age' ? '70px' : 'minmax(80px, 1.2fr)',
+      key: f.key, label: f.label, width: f.key === 'age' ? '100px' : 'minmax(80px, 1.2fr)',
       value: (r) => (f.key === 'age' && r.age !== undefined ? `${r.age} (${r.fields.age})` : r.fields[f.key] ?? ''),
     })),
-    ...view.conditions.map((c): Column => ({ key: `soft:${c.id}`, label: c.label, width: '80px', num: true, value: (r) => pts(r.soft[c.id]) })),
+    ...view.conditions.map((c): Column => ({ key: `soft:${c.id}`, label: c.label, width: '110px', num: true, value: (r) => pts(r.soft[c.id]) })),
   ];
-  if (view.pair) columns.push({ key: 'delta', label: `Δ ${condLabel(view.pair[1])} − ${condLabel(view.pair[0])}`, width: '110px', num: true, value: (r) => signedPts(r.delta), cls: (r) => ((r.delta ?? 0) > 0 ? 'gain' : (r.delta ?? 0) < 0 ? 'loss' : '') });
+  if (view.pair) columns.push({ key: 'delta', label: `Δ ${condLabel(view.pair[1])} − ${condLabel(view.pair[0])}`, width: '150px', num: true, value: (r) => signedPts(r.delta), cls: (r) => ((r.delta ?? 0) > 0 ? 'gain' : (r.delta ?? 0) < 0 ? 'loss' : '') });
   const template = columns.map((c) => c.width).join(' ');
 
   let order = queryPersonaRows(rows, q);
@@ -48,7 +49,7 @@ export function renderPersonaTable(view: ResultsView, o: PersonaTableOptions): H
     ...columns.map((c) => h('div', {
       role: 'columnheader', class: c.num ? 'num' : '', 'aria-sort': q.sortKey === c.key ? (q.sortDir === 'asc' ? 'ascending' : 'descending') : 'none',
     }, h('button', {
-      type: 'button', class: 'sort', 'data-sort': c.key,
+      type: 'button', class: 'sort', 'data-sort': c.key, title: `Sort by ${c.label}`,
       onclick: () => o.onQuery({ ...q, sortKey: c.key, sortDir: q.sortKey === c.key && q.sortDir === 'desc' ? 'asc' : 'desc' }, true),
     }, c.label, q.sortKey === c.key ? (q.sortDir === 'asc' ? ' ▲' : ' ▼') : ''))));
   header.style.gridTemplateColumns = template;

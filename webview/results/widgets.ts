@@ -9,7 +9,7 @@ export function exportButtons(table: string, label: string): HTMLElement {
     class: 'secondary small', type: 'button', 'data-export': `${table}.${format}`, 'aria-label': `Export ${label} as ${format.toUpperCase()}`,
     onclick: () => void exportTable(format, table).then((f) => f && notify('info', `Saved ${f}`), (e: unknown) => notify('error', String(e instanceof Error ? e.message : e))),
   }, format.toUpperCase());
-  return h('span', { class: 'export-buttons' }, button('csv'), button('json'));
+  return h('span', { class: 'export-buttons', role: 'group', 'aria-label': `Export ${label}` }, h('span', { class: 'muted small' }, `${table}:`), button('csv'), button('json'));
 }
 
 /** A section heading with actions on the right. */

@@ -19,6 +19,11 @@ export interface ViewOptions {
   pair?: [string, string];
   /** Bootstrap resamples per estimate (0 = no CIs). */
   resamples?: number;
+  /**
+   * Resamples for the breakdowns only (default: `resamples`). 0 gives a quick first view (group means, no group
+   * CIs) that the panel paints at once while the full view is computed.
+   */
+  breakdownResamples?: number;
 }
 
 /** Per persona (cluster) sums of one measure: the bootstrap works on these. */
@@ -38,7 +43,6 @@ function isScored(it: ScoredItem): it is ScoredItem & { soft: number; hard: numb
   return !it.dropped && typeof it.soft === 'number' && typeof it.hard === 'number';
 }
 
-const itemKey = (it: ScoredItem): string => `${it.personaId}\u0000${it.questionId}\u0000${it.variant}`;
 
 function estimate(sums: Float64Array, counts: Float64Array, seed: number, key: string, resamples: number): Estimate {
   const { mean, lo, hi, n, items } = bootstrapRatio(sums, counts, hashSeed(seed, key), resamples);
@@ -52,24 +56,41 @@ function estimate(sums: Float64Array, counts: Float64Array, seed: number, key: s
  */
 export function buildResultsView(input: ResultsInput, options: ViewOptions = {}): ResultsView {
   const resamples = options.resamples ?? 1000;
+  const groupResamples = options.breakdownResamples ?? resamples;
   const seed = input.seed ?? 1;
   const condIds = input.conditions.map((c) => c.id);
   const pair = choosePair(condIds, options.pair ?? input.compare);
   const personaIndex = new Map(input.personas.map((p, i) => [p.id, i]));
-  const themeOf = new Map(input.questions.map((q) => [q.id, q.theme]));
   const themes = [...new Set(input.questions.map((q) => q.theme))];
   const themeIndex = new Map(themes.map((t, i) => [t, i]));
   const P = input.personas.length;
 
-  // Per condition: persona clusters overall and per theme; coverage counts.
-  const byCond = new Map<string, { all: Clusters; byTheme: Clusters[]; coverage: Coverage; items: Map<string, ScoredItem> }>();
+  // Items are addressed by a dense slot (persona, question, variant) so pairing two conditions needs no string keys.
+  const qIndex = new Map(input.questions.map((q, i) => [q.id, i]));
+  const Q = input.questions.length + 1; // last slot: questions missing from the survey list
+  let V = 1;
+  for (const it of input.items) if (it.variant + 1 > V) V = it.variant + 1;
+  const qTheme = Int32Array.from({ length: Q }, (_, i) => (i < input.questions.length ? themeIndex.get(input.questions[i].theme) ?? -1 : -1));
+  const slotOf = (pi: number, it: ScoredItem) => (pi * Q + (qIndex.get(it.questionId) ?? Q - 1)) * V + it.variant;
+
+  // Per condition: persona clusters overall and per theme; coverage counts; slot → item index + 1.
+  const byCond = new Map<string, { all: Clusters; byTheme: Clusters[]; coverage: Coverage; slots: Int32Array }>();
   for (const c of condIds) {
     byCond.set(c, {
       all: clusters(P), byTheme: themes.map(() => clusters(P)),
-      coverage: { items: 0, scored: 0, unparsed: 0, noSurveyAnswer: 0, sameAnswer: 0, noResponse: 0 }, items: new Map(),
+      coverage: { items: 0, scored: 0, unparsed: 0, noSurveyAnswer: 0, sameAnswer: 0, noResponse: 0 }, slots: new Int32Array(P * Q * V),
     });
   }
-  for (const it of input.items) {
+  const add = (cl: Clusters, pi: number, it: ScoredItem & { soft: number; hard: number }) => {
+    cl.soft[pi] += it.soft;
+    cl.hard[pi] += it.hard;
+    cl.rSoft[pi] += it.rSoft ?? 0;
+    cl.rHard[pi] += it.rHard ?? 0;
+    cl.count[pi]++;
+  };
+  const items = input.items;
+  for (let ix = 0; ix < items.length; ix++) {
+    const it = items[ix];
     const acc = byCond.get(it.condition);
     const pi = personaIndex.get(it.personaId);
     if (!acc || pi === undefined) continue;
@@ -78,20 +99,16 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
       const r = it.dropped ?? 'no-response';
       if (r === 'unparsed') acc.coverage.unparsed++;
       else if (r === 'no-survey-answer') acc.coverage.noSurveyAnswer++;
-      else if (r === 'same-answer') acc.coverage.sameAnswer++;
+      else if (r === 'same-answer' || r === 'filtered') acc.coverage.sameAnswer++;
       else acc.coverage.noResponse++;
       continue;
     }
     acc.coverage.scored++;
-    acc.items.set(itemKey(it), it);
-    const ti = themeIndex.get(themeOf.get(it.questionId) ?? '');
-    for (const cl of ti === undefined ? [acc.all] : [acc.all, acc.byTheme[ti]]) {
-      cl.soft[pi] += it.soft;
-      cl.hard[pi] += it.hard;
-      cl.rSoft[pi] += it.rSoft ?? 0;
-      cl.rHard[pi] += it.rHard ?? 0;
-      cl.count[pi]++;
-    }
+    const slot = slotOf(pi, it);
+    acc.slots[slot] = ix + 1;
+    add(acc.all, pi, it);
+    const ti = qTheme[Math.floor(slot / V) % Q];
+    if (ti >= 0) add(acc.byTheme[ti], pi, it);
   }
 
   const overview: ConditionSummary[] = input.conditions.map((condition) => {
@@ -111,13 +128,15 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
   let paired: { all: Clusters; byTheme: Clusters[] } | null = null;
   if (pair) {
     paired = { all: clusters(P), byTheme: themes.map(() => clusters(P)) };
-    const A = byCond.get(pair[0])!.items;
-    for (const itB of byCond.get(pair[1])!.items.values()) {
-      const itA = A.get(itemKey(itB));
-      if (!itA || !isScored(itA) || !isScored(itB)) continue;
-      const pi = personaIndex.get(itB.personaId)!;
-      const ti = themeIndex.get(themeOf.get(itB.questionId) ?? '');
-      for (const cl of ti === undefined ? [paired.all] : [paired.all, paired.byTheme[ti]]) {
+    const A = byCond.get(pair[0])!.slots;
+    const B = byCond.get(pair[1])!.slots;
+    for (let slot = 0; slot < B.length; slot++) {
+      if (!A[slot] || !B[slot]) continue;
+      const itA = items[A[slot] - 1] as ScoredItem & { soft: number; hard: number };
+      const itB = items[B[slot] - 1] as ScoredItem & { soft: number; hard: number };
+      const pi = Math.floor(slot / (Q * V));
+      const ti = qTheme[Math.floor(slot / V) % Q];
+      for (const cl of ti >= 0 ? [paired.all, paired.byTheme[ti]] : [paired.all]) {
         cl.soft[pi] += itB.soft - itA.soft;
         cl.hard[pi] += itB.hard - itA.hard;
         cl.count[pi]++;
@@ -155,9 +174,9 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
       const perCondition: Record<string, Estimate> = {};
       for (const c of condIds) {
         const acc = byCond.get(c)!.all;
-        perCondition[c] = estimate(pick(acc.soft), pick(acc.count), seed, `g:${key}:${value}:${c}`, resamples);
+        perCondition[c] = estimate(pick(acc.soft), pick(acc.count), seed, `g:${key}:${value}:${c}`, groupResamples);
       }
-      const delta = paired ? estimate(pick(paired.all.soft), pick(paired.all.count), seed, `gd:${key}:${value}`, resamples) : null;
+      const delta = paired ? estimate(pick(paired.all.soft), pick(paired.all.count), seed, `gd:${key}:${value}`, groupResamples) : null;
       return { value, personas: idx.length, perCondition, delta };
     });
     return { field: key, label, groups };
@@ -168,9 +187,9 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
       const perCondition: Record<string, Estimate> = {};
       for (const c of condIds) {
         const cl = byCond.get(c)!.byTheme[ti];
-        perCondition[c] = estimate(cl.soft, cl.count, seed, `t:${theme}:${c}`, resamples);
+        perCondition[c] = estimate(cl.soft, cl.count, seed, `t:${theme}:${c}`, groupResamples);
       }
-      const delta = paired ? estimate(paired.byTheme[ti].soft, paired.byTheme[ti].count, seed, `td:${theme}`, resamples) : null;
+      const delta = paired ? estimate(paired.byTheme[ti].soft, paired.byTheme[ti].count, seed, `td:${theme}`, groupResamples) : null;
       return { value: theme, personas: P, perCondition, delta };
     }),
   });
@@ -188,7 +207,7 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
   return {
     runId: input.runId, experimentName: input.experimentName, createdAt: input.createdAt, recorded: input.recorded,
     conditions: input.conditions, overview, pair, headline, breakdowns, personas,
-    fields: GROUP_FIELDS, questions: input.questions,
+    fields: GROUP_FIELDS, questions: input.questions, breakdownCIs: groupResamples > 0,
     samples: input.samples, responses: input.responses, failedResponses: input.failedResponses,
   };
 }

@@ -166,6 +166,8 @@ export interface ResultsView {
   pair: [string, string] | null;
   headline: PairedDelta | null;
   breakdowns: GroupBreakdown[];
+  /** False in the quick first view: group means are final, their CIs follow in the full view. */
+  breakdownCIs?: boolean;
   personas: PersonaRow[];
   /** Grouping fields in display order (for the table columns and filters). */
   fields: Array<{ key: string; label: string }>;

@@ -101,10 +101,16 @@ export class ResultsPanel implements vscode.Disposable {
       const t0 = performance.now();
       this.run = await this.load(runUri);
       const t1 = performance.now();
-      this.view = buildResultsView(this.run.input, { pair });
+      // Paint at once with the quick view (group CIs pending), then send the full one.
+      const quick = buildResultsView(this.run.input, { pair, breakdownResamples: 0 });
+      const t2 = performance.now();
+      this.view = quick;
       this.comparison = null;
-      this.log.info(`results: ${label} loaded and scored in ${(t1 - t0).toFixed(0)} ms, view built in ${(performance.now() - t1).toFixed(0)} ms`);
-      this.panel.title = `Results: ${this.view.runId}`;
+      this.panel.title = `Results: ${quick.runId}`;
+      await this.post({ type: 'results', view: quick, comparison: null, runUri: runUri.toString() });
+      const t3 = performance.now();
+      this.view = buildResultsView(this.run.input, { pair: quick.pair ?? undefined });
+      this.log.info(`results: ${label} loaded and scored in ${(t1 - t0).toFixed(0)} ms, first view ${(t2 - t1).toFixed(0)} ms, full view ${(performance.now() - t3).toFixed(0)} ms`);
       await this.post({ type: 'results', view: this.view, comparison: null, runUri: runUri.toString() });
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);

@@ -98,3 +98,16 @@ test('a coverage override from scoring replaces the item-derived counts', () => 
   assert.equal(v.overview[0].coverage.noSurveyAnswer, 2);
   assert.equal(v.overview[1].coverage.items, 8);
 });
+
+test('the quick first view has the same numbers, only the group CIs are left for the full view', () => {
+  const full = buildResultsView(tinyInput());
+  const quick = buildResultsView(tinyInput(), { breakdownResamples: 0 });
+  assert.equal(quick.breakdownCIs, false);
+  assert.equal(full.breakdownCIs, true);
+  assert.deepEqual(quick.overview, full.overview);
+  assert.deepEqual(quick.headline, full.headline);
+  assert.deepEqual(quick.personas, full.personas);
+  const g = quick.breakdowns[1].groups[0];
+  assert.equal(g.perCondition.en.mean, full.breakdowns[1].groups[0].perCondition.en.mean);
+  assert.equal(g.perCondition.en.lo, null);
+});
