@@ -156,7 +156,7 @@ async function buildInput(args: Args): Promise<{ input: ScoreInput; spec: { prof
   // English first so the default comparison reads "ar − en".
   const conditions = [...rec.conditions].sort((a, b) => (a.lang === 'en' ? -1 : b.lang === 'en' ? 1 : a.id.localeCompare(b.id)));
   const input: ScoreInput = {
-    questions: data.survey.questions, conditions, samples: rec.samples, personas: data.respondents,
+    questions: data.survey.questions, conditions, items: rec.items, personas: data.respondents,
     ...(data.twins ? { twins: data.twins } : {}),
     source: { kind: 'completions', path: completions, ...(data.respondents[0] ? { country: data.respondents[0].country } : {}), ...(data.twins?.[0] ? { twinCountry: data.twins[0].country } : {}) },
   };

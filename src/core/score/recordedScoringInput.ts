@@ -1,12 +1,12 @@
 import type { Persona } from '../model';
 import type { RecordedRecord } from '../recorded/parseRecordedCompletions';
 import { respondentKey } from './respondentKey';
-import type { ScoringCondition, ScoringSample } from './scoreResponses';
+import type { ScoringCondition, ScoringItemSamples } from './scoreResponses';
 
 export interface RecordedScoringInput {
   conditions: ScoringCondition[];
-  /** Re-iterable and lazy: samples are made while scoring reads them, not held in memory all at once. */
-  samples: Iterable<ScoringSample>;
+  /** One entry per recorded record (item); re-iterable and lazy, made while scoring reads them. */
+  items: Iterable<ScoringItemSamples>;
   /** Recorded personas without exactly one matching respondent (their items count as `noRespondent`). */
   unmatchedPersonas: number;
 }
@@ -52,16 +52,13 @@ export function recordedScoringInput(records: readonly RecordedRecord[], persona
     }
     personaOf.push(personaId);
   }
-  const samples: Iterable<ScoringSample> = {
+  const items: Iterable<ScoringItemSamples> = {
     *[Symbol.iterator]() {
       for (let i = 0; i < records.length; i++) {
         const r = records[i]!;
-        const condition = recordedConditionId(r.lang, r.anthro);
-        for (let sample = 0; sample < r.responses.length; sample++) {
-          yield { condition, personaId: personaOf[i]!, questionId: r.questionId, variant: r.variant, sample, text: r.responses[sample]! };
-        }
+        yield { condition: recordedConditionId(r.lang, r.anthro), personaId: personaOf[i]!, questionId: r.questionId, variant: r.variant, texts: r.responses };
       }
     },
   };
-  return { conditions: [...conditions.values()], samples, unmatchedPersonas: unmatched.size };
+  return { conditions: [...conditions.values()], items, unmatchedPersonas: unmatched.size };
 }

@@ -4,7 +4,7 @@ import { majorityVote, type Vote } from './majorityVote';
 import { pairedClusterDelta } from './pairedStatistics';
 import { parseAnswer, type ParseContext } from './parseAnswer';
 import { respondentKey } from './respondentKey';
-import { normalise, scoreItem, type ItemQuestion } from './scoreItem';
+import { normalise, scoreItem, type ItemMetrics, type ItemQuestion } from './scoreItem';
 import type {
   AlignmentScores, ConditionScore, ConsistencyScore, DeltaEstimate, DistributionScore, GroupScore, ItemFunnel, ItemScore,
   PairedDelta, ParsedAnswer, ParseSummary, PersonaScore, ScoreReport, ScoringSettings, UnparsedSample,
@@ -32,10 +32,25 @@ export interface ScoringSample {
   text: string | null;
 }
 
+/** All sampled replies of one item at once (recorded completions come this way): cheaper than one object per sample. */
+export interface ScoringItemSamples {
+  condition: string;
+  personaId: string;
+  questionId: string;
+  variant: number;
+  /** Replies in sample order (null = failed request). */
+  texts: readonly (string | null)[];
+  /** Sample index of each text; default 0, 1, 2, … */
+  sampleIndices?: readonly number[];
+}
+
 export interface ScoreInput {
   questions: Question[];
   conditions: ScoringCondition[];
-  samples: Iterable<ScoringSample>;
+  /** Replies one by one (a run's responses.jsonl), and/or … */
+  samples?: Iterable<ScoringSample>;
+  /** … replies grouped per item (recorded completions). Both may be given; they are merged. */
+  items?: Iterable<ScoringItemSamples>;
   /** The personas the samples refer to, each being a real respondent with their answers. */
   personas: Persona[];
   /** Respondents of the other country (same-answer filter); matched by (sex, age, marital, education, class). */
@@ -53,6 +68,13 @@ export const ITEM_GROUP_FIELDS = ['theme', 'question', 'variant'] as const;
 
 interface QuestionInfo extends ItemQuestion {
   question: Question;
+  /** scoreItem(m, s) memoised at [m * (n + 1) + s]: items repeat the same few (m, s) pairs. */
+  memo: (ItemMetrics | undefined)[];
+}
+
+function itemMetrics(m: number, s: number, qi: QuestionInfo): ItemMetrics {
+  const i = m * (qi.n + 1) + s;
+  return (qi.memo[i] ??= scoreItem(m, s, qi));
 }
 
 interface ItemAcc {
@@ -78,13 +100,17 @@ function sortSamples(it: ItemAcc): void {
 
 interface Scored {
   key: string;
-  /** `field\0value` of every breakdown group the item belongs to (PERSONA_GROUP_FIELDS then ITEM_GROUP_FIELDS). */
-  groupKeys: string[];
+  /** `field\0value` of the breakdown groups of the item: persona fields (shared per persona), theme and question
+   * (shared per question), variant. */
+  pk: readonly string[];
+  qk: readonly string[];
+  vk: string;
+  /** Parsed answers of the samples (for the per-item counts of the drill-down). */
+  answers: readonly (number | null)[];
   personaId: string;
   questionId: string;
   variant: number;
   votes: Vote[];
-  counts: number[];
   s: number;
   soft: number;
   hard: number;
@@ -150,7 +176,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   for (const q of input.questions) {
     const n = Math.max(0, ...Object.values(q.options).map((o) => o.length));
     questions.set(q.id, {
-      question: q, n,
+      question: q, n, memo: [],
       dontKnow: q.dontKnowIndex === null || q.dontKnowIndex === undefined ? null : q.dontKnowIndex + 1,
       nominal: settings.nominalQuestions.includes(q.id) || q.scale === 'nominal',
     });
@@ -173,19 +199,23 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   const parseCaches = conditions.map(() => new Map<string, Map<string, ParsedAnswer>>());
   let unknownCondition = 0;
   let unknownQuestion = 0;
-  let last: { sm: ScoringSample; ci: number; it: ItemAcc } | undefined;
-  for (const sm of input.samples) {
-    const ci = condIndex.get(sm.condition);
-    if (ci === undefined) { unknownCondition++; continue; }
-    const qi = questions.get(sm.questionId);
-    if (!qi) { unknownQuestion++; continue; }
-    const cond = conditions[ci]!;
-    let cache = parseCaches[ci]!.get(sm.questionId);
-    if (!cache) parseCaches[ci]!.set(sm.questionId, (cache = new Map()));
-    let parsed = sm.text === null ? undefined : cache.get(sm.text);
+  /** The item a sample belongs to (created on first sight), or undefined for unknown conditions/questions. */
+  const itemFor = (condition: string, personaId: string, questionId: string, variant: number, count: number): [number, ItemAcc, Map<string, ParsedAnswer>] | undefined => {
+    const ci = condIndex.get(condition);
+    if (ci === undefined) { unknownCondition += count; return undefined; }
+    if (!questions.has(questionId)) { unknownQuestion += count; return undefined; }
+    const key = itemKey(personaId, questionId, variant);
+    let it = items[ci]!.get(key);
+    if (!it) items[ci]!.set(key, (it = { personaId, questionId, variant, sampleIdx: [], answers: [] }));
+    let cache = parseCaches[ci]!.get(questionId);
+    if (!cache) parseCaches[ci]!.set(questionId, (cache = new Map()));
+    return [ci, it, cache];
+  };
+  const addSample = (ci: number, it: ItemAcc, cache: Map<string, ParsedAnswer>, sample: number, text: string | null): void => {
+    let parsed = text === null ? undefined : cache.get(text);
     if (!parsed) {
-      parsed = parseAnswer(sm.text, parseContext(qi.question, cond), settings);
-      if (sm.text !== null) cache.set(sm.text, parsed);
+      parsed = parseAnswer(text, parseContext(questions.get(it.questionId)!.question, conditions[ci]!), settings);
+      if (text !== null) cache.set(text, parsed);
     }
     const ps = parse[ci]!;
     ps.samples++;
@@ -195,19 +225,26 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     } else {
       ps.unparsed++;
       ps.byReason[parsed.reason!] = (ps.byReason[parsed.reason!] ?? 0) + 1;
-      if (include.unparsed) unparsed.push({ condition: sm.condition, personaId: sm.personaId, questionId: sm.questionId, variant: sm.variant, sample: sm.sample, text: sm.text, reason: parsed.reason! });
+      if (include.unparsed) unparsed.push({ condition: conditions[ci]!.id, personaId: it.personaId, questionId: it.questionId, variant: it.variant, sample, text, reason: parsed.reason! });
     }
-    // Samples of one item usually arrive together: skip the key lookup then.
-    let it: ItemAcc | undefined;
-    if (last && last.ci === ci && last.sm.personaId === sm.personaId && last.sm.questionId === sm.questionId && last.sm.variant === sm.variant) it = last.it;
-    else {
-      const key = itemKey(sm.personaId, sm.questionId, sm.variant);
-      it = items[ci]!.get(key);
-      if (!it) items[ci]!.set(key, (it = { personaId: sm.personaId, questionId: sm.questionId, variant: sm.variant, sampleIdx: [], answers: [] }));
-    }
-    it.sampleIdx.push(sm.sample);
+    it.sampleIdx.push(sample);
     it.answers.push(parsed.answer);
-    last = { sm, ci, it };
+  };
+  // Per-sample input: samples of one item usually arrive together, so the item lookup is skipped then.
+  let lastSm: ScoringSample | undefined;
+  let lastItem: [number, ItemAcc, Map<string, ParsedAnswer>] | undefined;
+  for (const sm of input.samples ?? []) {
+    if (!(lastSm && lastItem && lastSm.condition === sm.condition && lastSm.personaId === sm.personaId && lastSm.questionId === sm.questionId && lastSm.variant === sm.variant)) {
+      lastItem = itemFor(sm.condition, sm.personaId, sm.questionId, sm.variant, 1);
+    }
+    lastSm = sm;
+    if (lastItem) addSample(lastItem[0], lastItem[1], lastItem[2], sm.sample, sm.text);
+  }
+  // Per-item input (recorded completions): one lookup per item, no object per sample.
+  for (const e of input.items ?? []) {
+    const found = itemFor(e.condition, e.personaId, e.questionId, e.variant, e.texts.length);
+    if (!found) continue;
+    for (let i = 0; i < e.texts.length; i++) addSample(found[0], found[1], found[2], e.sampleIndices?.[i] ?? i, e.texts[i]!);
   }
   if (unknownCondition) warnings.push(`${unknownCondition} samples of unknown conditions were ignored`);
   if (unknownQuestion) warnings.push(`${unknownQuestion} samples of questions not in the survey were ignored`);
@@ -235,16 +272,19 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   // Breakdown group keys, computed once per persona and per item.
   const personaGroupCache = new Map<string, string[]>();
   const questionGroupCache = new Map<string, string[]>();
-  const groupKeysOf = (personaId: string, questionId: string, variant: number): string[] => {
+  const personaKeys = (personaId: string): string[] => {
     let pk = personaGroupCache.get(personaId);
     if (!pk) {
       const values = personaValues(personas.get(personaId));
       pk = PERSONA_GROUP_FIELDS.map((f) => `${f}${SEP}${f === 'age_bucket' ? ageBucket(values.age, settings.ageBuckets) : String(values[f] ?? 'unknown')}`);
       personaGroupCache.set(personaId, pk);
     }
+    return pk;
+  };
+  const questionKeys = (questionId: string): string[] => {
     let qk = questionGroupCache.get(questionId);
     if (!qk) questionGroupCache.set(questionId, (qk = [`theme${SEP}${questions.get(questionId)!.question.theme || 'unknown'}`, `question${SEP}${questionId}`]));
-    return [...pk, qk[0]!, qk[1]!, VARIANT_KEYS[variant] ?? `variant${SEP}${variant}`];
+    return qk;
   };
   conditions.forEach((cond, ci) => {
     const f = funnels[ci]!;
@@ -259,11 +299,9 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       if (votes.length === 0) { f.noValidSample++; parse[ci]!.itemsWithoutValidSample++; continue; }
       const s = surveyAnswer(it.personaId, it.questionId, qi);
       if (typeof s !== 'number') { f[s]++; continue; }
-      const counts = new Array<number>(qi.n).fill(0);
-      for (const a of answers) if (a !== null) counts[a - 1]!++;
       candidates[ci]!.set(key, {
-        key, groupKeys: groupKeysOf(it.personaId, it.questionId, it.variant), personaId: it.personaId, questionId: it.questionId,
-        variant: it.variant, votes, counts, s, soft: 0, hard: 0, randomSoft: 0, randomHard: 0,
+        key, pk: personaKeys(it.personaId), qk: questionKeys(it.questionId), vk: VARIANT_KEYS[it.variant] ?? `variant${SEP}${it.variant}`,
+        answers, personaId: it.personaId, questionId: it.questionId, variant: it.variant, votes, s, soft: 0, hard: 0, randomSoft: 0, randomHard: 0,
       });
     }
   });
@@ -283,7 +321,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       if (common && !common.has(key)) { funnels[ci]!.notCommon++; continue; }
       const qi = questions.get(c.questionId)!;
       for (const v of c.votes) {
-        const x = scoreItem(v.answer, c.s, qi);
+        const x = itemMetrics(v.answer, c.s, qi);
         c.soft += v.weight * x.soft;
         c.hard += v.weight * x.hard;
         c.randomSoft += v.weight * x.randomSoft;
@@ -305,18 +343,21 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     const byPersona = new Map<string, Acc>();
     for (const sc of scored[ci]!.values()) {
       overall.add(sc, sc.personaId);
-      for (const gk of sc.groupKeys) {
+      const addTo = (gk: string) => {
         let g = byGroup.get(gk);
         if (!g) byGroup.set(gk, (g = new Acc()));
         g.add(sc, sc.personaId);
-      }
+      };
+      for (const gk of sc.pk) addTo(gk);
+      for (const gk of sc.qk) addTo(gk);
+      addTo(sc.vk);
       let pa = byPersona.get(sc.personaId);
       if (!pa) byPersona.set(sc.personaId, (pa = new Acc()));
       pa.add(sc, sc.personaId);
       if (include.items) {
         itemRows.push({
           condition: cond.id, personaId: sc.personaId, questionId: sc.questionId, variant: sc.variant, votes: sc.votes,
-          sampleCounts: sc.counts, surveyAnswer: sc.s, soft: sc.soft, hard: sc.hard, randomSoft: sc.randomSoft, randomHard: sc.randomHard,
+          sampleCounts: sampleCounts(sc.answers, questions.get(sc.questionId)!.n), surveyAnswer: sc.s, soft: sc.soft, hard: sc.hard, randomSoft: sc.randomSoft, randomHard: sc.randomHard,
         });
       }
     }
@@ -339,20 +380,21 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
 
   // ---- 6. extra view: one vote across the variants of a (persona, question) -----------------------------------
   const pooled = conditions.map((cond, ci) => {
-    const byPq = new Map<string, { personaId: string; questionId: string; answers: (number | null)[] }>();
-    const sorted = [...items[ci]!.values()].sort((a, b) => a.variant - b.variant);
-    for (const it of sorted) {
+    const byPq = new Map<string, { personaId: string; questionId: string; byVariant: ItemAcc[] }>();
+    for (const it of items[ci]!.values()) {
       const k = `${it.personaId}${SEP}${it.questionId}`;
       let e = byPq.get(k);
-      if (!e) byPq.set(k, (e = { personaId: it.personaId, questionId: it.questionId, answers: [] }));
+      if (!e) byPq.set(k, (e = { personaId: it.personaId, questionId: it.questionId, byVariant: [] }));
       sortSamples(it);
-      for (const a of it.answers) e.answers.push(a);
+      e.byVariant.push(it);
     }
     const out = new Map<string, { personaId: string; votes: Vote[]; s: number; q: QuestionInfo }>();
     for (const [k, e] of byPq) {
       const qi = questions.get(e.questionId)!;
       if (skip.has(e.questionId)) continue;
-      const votes = majorityVote(e.answers, settings.tieBreak, settings.seed, `${cond.id}${SEP}${k}${SEP}pooled`);
+      // Samples in variant order, then sample order (what `first` sees).
+      const answers = e.byVariant.length === 1 ? e.byVariant[0]!.answers : e.byVariant.sort((a, b) => a.variant - b.variant).flatMap((it) => it.answers);
+      const votes = majorityVote(answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${k}${SEP}pooled` : '');
       if (!votes.length) continue;
       const s = surveyAnswer(e.personaId, e.questionId, qi);
       if (typeof s === 'number') out.set(k, { personaId: e.personaId, votes, s, q: qi });
@@ -370,7 +412,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       if (pooledCommon && !pooledCommon.has(k)) continue;
       const m = { soft: 0, hard: 0, randomSoft: 0, randomHard: 0 };
       for (const v of e.votes) {
-        const x = scoreItem(v.answer, e.s, e.q);
+        const x = itemMetrics(v.answer, e.s, e.q);
         m.soft += v.weight * x.soft;
         m.hard += v.weight * x.hard;
         m.randomSoft += v.weight * x.randomSoft;
@@ -389,7 +431,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       for (const sc of scored[ci]!.values()) {
         const qi = questions.get(sc.questionId)!;
         for (let g = -1; g < PERSONA_GROUP_FIELDS.length; g++) {
-          const gk = g < 0 ? `all${SEP}all` : sc.groupKeys[g]!;
+          const gk = g < 0 ? `all${SEP}all` : sc.pk[g]!;
           const hk = `${sc.questionId}${SEP}${gk}`;
           let h = hist.get(hk);
           if (!h) {
@@ -442,6 +484,12 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   };
 }
 
+function sampleCounts(answers: readonly (number | null)[], n: number): number[] {
+  const counts = new Array<number>(n).fill(0);
+  for (const a of answers) if (a !== null) counts[a - 1]!++;
+  return counts;
+}
+
 function parseContext(q: Question, cond: ScoringCondition): ParseContext {
   const options = q.options[cond.lang] ?? q.options.en ?? Object.values(q.options)[0] ?? [];
   return { options, allOptions: Object.values(q.options), dontKnowIndex: q.dontKnowIndex, reasoning: !!cond.reasoning };
@@ -461,34 +509,42 @@ function compareGroupKeys(a: string, b: string): number {
  * across samples (valid samples of one item, pairwise), before any survey filter: it is a property of the model.
  */
 function consistency(condition: string, items: Map<string, ItemAcc>, settings: ScoringSettings): ConsistencyScore {
-  const byPq = new Map<string, Vote[][]>();
+  const byPq = new Map<string, { questionId: string; votes: Vote[][] }>();
   const sampleAgree = new Map<string, [number, number]>();
   const variantAgree = new Map<string, [number, number]>();
   let sampleSum = 0;
   let sampleItems = 0;
+  const counts: number[] = [];
   for (const [key, it] of items) {
-    const answers = it.answers.filter((a): a is number => a !== null);
-    if (answers.length >= 2) {
-      const counts = new Map<number, number>();
-      for (const a of answers) counts.set(a, (counts.get(a) ?? 0) + 1);
+    counts.length = 0;
+    let valid = 0;
+    for (const a of it.answers) {
+      if (a === null) continue;
+      counts[a] = (counts[a] ?? 0) + 1;
+      valid++;
+    }
+    if (valid >= 2) {
       let same = 0;
-      for (const c of counts.values()) same += c * (c - 1);
-      const agree = same / (answers.length * (answers.length - 1));
+      for (const c of counts) if (c) same += c * (c - 1);
+      const agree = same / (valid * (valid - 1));
       sampleSum += agree;
       sampleItems++;
-      const qa = sampleAgree.get(it.questionId) ?? [0, 0];
-      sampleAgree.set(it.questionId, [qa[0] + agree, qa[1] + 1]);
+      const qa = sampleAgree.get(it.questionId);
+      if (qa) {
+        qa[0] += agree;
+        qa[1]++;
+      } else sampleAgree.set(it.questionId, [agree, 1]);
     }
-    const votes = it.votes ?? majorityVote(it.answers, settings.tieBreak, settings.seed, `${condition}${SEP}${key}`);
+    const votes = it.votes ?? majorityVote(it.answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${condition}${SEP}${key}` : '');
     if (!votes.length) continue;
     const pq = `${it.personaId}${SEP}${it.questionId}`;
-    const list = byPq.get(pq) ?? [];
-    list.push(votes);
-    byPq.set(pq, list);
+    const e = byPq.get(pq);
+    if (e) e.votes.push(votes);
+    else byPq.set(pq, { questionId: it.questionId, votes: [votes] });
   }
   let variantSum = 0;
   let variantPairs = 0;
-  for (const [pq, list] of byPq) {
+  for (const { questionId, votes: list } of byPq.values()) {
     if (list.length < 2) continue;
     let agree = 0;
     let pairs = 0;
@@ -501,9 +557,11 @@ function consistency(condition: string, items: Map<string, ItemAcc>, settings: S
     const v = agree / pairs;
     variantSum += v;
     variantPairs++;
-    const qid = pq.split(SEP)[1]!;
-    const qa = variantAgree.get(qid) ?? [0, 0];
-    variantAgree.set(qid, [qa[0] + v, qa[1] + 1]);
+    const qa = variantAgree.get(questionId);
+    if (qa) {
+      qa[0] += v;
+      qa[1]++;
+    } else variantAgree.set(questionId, [v, 1]);
   }
   const qids = [...new Set([...sampleAgree.keys(), ...variantAgree.keys()])].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   return {
@@ -514,8 +572,8 @@ function consistency(condition: string, items: Map<string, ItemAcc>, settings: S
     sampleItems,
     byQuestion: qids.map((questionId) => {
       const v = variantAgree.get(questionId);
-      const s = sampleAgree.get(questionId);
-      return { questionId, acrossVariants: v ? v[0] / v[1] : NaN, acrossSamples: s ? s[0] / s[1] : NaN };
+      const sa = sampleAgree.get(questionId);
+      return { questionId, acrossVariants: v ? v[0] / v[1] : NaN, acrossSamples: sa ? sa[0] / sa[1] : NaN };
     }),
   };
 }
@@ -542,8 +600,9 @@ function pairedDelta(
     const list = perPersonaDiffs.get(x.personaId) ?? [];
     list.push(d);
     perPersonaDiffs.set(x.personaId, list);
-    for (let g = -1; g < x.groupKeys.length; g++) {
-      const gk = g < 0 ? 'all' : x.groupKeys[g]!;
+    const nk = x.pk.length + x.qk.length + 1;
+    for (let g = -1; g < nk; g++) {
+      const gk = g < 0 ? 'all' : g < x.pk.length ? x.pk[g]! : g < nk - 1 ? x.qk[g - x.pk.length]! : x.vk;
       let gc = groupClusters.get(gk);
       if (!gc) groupClusters.set(gk, (gc = new Map()));
       const c = gc.get(x.personaId);

@@ -22,7 +22,7 @@ export async function paperInput(langs: string[] = ['en', 'ar']): Promise<ScoreI
   const { data, recorded } = await paperData();
   const rec = recordedScoringInput(recorded.records.filter((r) => langs.includes(r.lang)), data.respondents, { model: 'gpt-3.5-turbo-1106' });
   const conditions = langs.map((l) => rec.conditions.find((c) => c.id === l)!);
-  return { questions: data.survey.questions, conditions, samples: rec.samples, personas: data.respondents, twins: data.twins };
+  return { questions: data.survey.questions, conditions, items: rec.items, personas: data.respondents, twins: data.twins };
 }
 
 /** Numbers computed independently by test/fixtures/score/expected_paper.py. */

@@ -69,7 +69,7 @@ test('scoring a run directory equals scoring the same recorded completions direc
   const egypt = personas.filter((p) => p.country === 'egypt');
   const rec = recordedScoringInput((await loadRecordedCompletions(path.join(EXAMPLE, 'recorded'))).records, egypt, { model: 'replay-gpt35' });
   const direct = scoreResponses({
-    questions: input.questions, conditions: rec.conditions, samples: rec.samples, personas: egypt,
+    questions: input.questions, conditions: rec.conditions, items: rec.items, personas: egypt,
     twins: personas.filter((p) => p.country === 'united states'),
   }, scoringSettings('paper', { bootstrapResamples: 0, permutationResamples: 0 }));
   for (const [runId, recId] of [['en-plain', 'en'], ['ar-plain', 'ar']]) {
