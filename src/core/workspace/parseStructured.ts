@@ -43,11 +43,11 @@ export function parseStructured(text: string, file: string): StructuredFile {
       if (isMap(node)) {
         const pair = node.items.find((p) => isPair(p) && isScalar(p.key) && String(p.key.value) === String(key));
         if (pair) {
-          // Point at the key itself when the value is missing/empty.
+          // Point at a scalar value, but at the key of a list/map (a block one starts on the next line).
           const keyNode = pair.key as YamlNode;
           offset = keyNode.range?.[0] ?? offset;
           next = (pair.value as YamlNode | null) ?? null;
-          if (next?.range) offset = next.range[0];
+          if (next?.range && !isMap(next) && !isSeq(next)) offset = next.range[0];
         }
       } else if (isSeq(node) && typeof key === 'number') {
         next = (node.items[key] as YamlNode | undefined) ?? null;

@@ -6,7 +6,7 @@ import type { TemplateSchema } from '../../core/template/templateSchema';
 import type { SelectionService } from '../selection/SelectionService';
 import { templateContext } from './templateContext';
 import { readPartials } from './templateFiles';
-import { expressionAtCursor } from './templateExpression';
+import { expressionAtCursor } from '../../core/template/expressionAtCursor';
 
 /** Short text of a value for completion details and hovers. */
 export function previewValue(value: unknown): string {

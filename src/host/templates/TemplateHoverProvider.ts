@@ -4,7 +4,7 @@ import { lookupPath } from '../../core/template/lookupPath';
 import type { SelectionService } from '../selection/SelectionService';
 import { previewValue } from './TemplateCompletionProvider';
 import { templateContext } from './templateContext';
-import { expressionAtCursor } from './templateExpression';
+import { expressionAtCursor } from '../../core/template/expressionAtCursor';
 
 const HELPERS = new Map([...PROMPT_HELPERS, ...BUILTIN_HELPERS].map((h) => [h.name, h]));
 
