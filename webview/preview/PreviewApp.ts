@@ -187,8 +187,8 @@ export class PreviewApp {
     const model = render.model;
     replaceChildren(this.el.summary,
       ...render.panes.map((p) => h('span', { id: `summary-${p.lang}` }, h('strong', {}, p.lang.toUpperCase()), ` ${formatTokens(p.tokens)} · ${formatCost(p.cost)}`)),
-      h('span', {}, model ? `per request with ${model.id} (${model.encoding}${model.priceSource === 'settings' ? ', price from settings' : model.priceSource === 'experiment' ? ', price from the experiment' : ''})` : 'no model'),
-      h('span', { class: 'muted' }, `rendered in ${render.renderMs.toFixed(1)} ms`));
+      h('span', {}, model ? `per request, ${model.id} (${model.encoding}${model.priceSource === 'settings' ? ', price from settings' : model.priceSource === 'experiment' ? ', price from the experiment' : ', no price set'})` : 'no model'),
+      h('span', { id: 'render-ms' }, `rendered in ${render.renderMs.toFixed(1)} ms`));
   }
 
   private drawDiagnostics(diags: Diagnostic[]): void {
@@ -318,7 +318,8 @@ function paneHeader(p: PreviewPane): Node[] {
     h('span', { class: 'lang' }, p.lang),
     h('span', { class: 'file', dir: 'ltr' }, p.file),
     errors ? h('span', { class: 'sev-error' }, `${errors} error${errors > 1 ? 's' : ''}`) : null,
-    h('span', { class: 'cost', id: `tokens-${p.lang}` }, p.messages.length ? `${formatTokens(p.tokens)} · ${formatCost(p.cost)}` : ''),
+    // English text inside an RTL pane: its own LTR run, or "163 tokens · $0.01" reads backwards.
+    h('span', { class: 'cost', id: `tokens-${p.lang}`, dir: 'ltr' }, p.messages.length ? `${formatTokens(p.tokens)} · ${formatCost(p.cost)}` : ''),
   ].filter((n): n is HTMLElement => n !== null);
 }
 
