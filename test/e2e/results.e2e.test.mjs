@@ -1,0 +1,130 @@
+// E2E: the results panel in a real VS Code (code-server + headless Chromium) on the example's bundled recorded
+// run: overview, a chart, the persona delta table and a drill-down, in the light and the dark theme; then the
+// exported HTML report opened in a plain browser page (no VS Code, no network).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { openWorkbench } from '../harness/workbench.mjs';
+import { EXAMPLE_WORKSPACE, ROOT } from '../harness/tools.mjs';
+
+const RUN = '.alignment/runs/recorded-gpt35-egypt';
+let wb;
+let view;
+
+before(async () => {
+  wb = await openWorkbench({ theme: 'Default Light Modern', colorScheme: 'light' });
+  // The harness copies the example without its runs: bring in the bundled recorded run.
+  fs.cpSync(path.join(EXAMPLE_WORKSPACE, RUN), path.join(wb.workspace, RUN), { recursive: true });
+});
+after(async () => { await wb?.close(); });
+
+async function tour(theme) {
+  await view.locator('#tab-overview').click();
+  await view.locator('#headline-delta').waitFor({ state: 'visible' });
+  await wb.screenshot(`results-overview-${theme}`);
+
+  await view.locator('#tab-groups').click();
+  await view.locator('#group-field').selectOption('age');
+  await view.locator('.groups[data-charts="ready"]').waitFor();
+  await wb.page.waitForTimeout(300);
+  await wb.screenshot(`results-chart-${theme}`);
+
+  await view.locator('#tab-personas').click();
+  await view.locator('#persona-table .vrow[data-persona]').first().waitFor();
+  await wb.screenshot(`results-table-${theme}`);
+
+  await view.locator('#persona-table .vrow[data-persona]').first().click();
+  await view.locator('#persona-cells button[data-question]').first().click();
+  await view.locator('#drill #real-answer').waitFor({ state: 'visible' });
+  await view.locator('#drill').scrollIntoViewIfNeeded();
+  await wb.screenshot(`results-drilldown-${theme}`);
+}
+
+test('Open Results shows the recorded run: headline Arabic − English delta and scores per condition', async () => {
+  await wb.runCommand('Alignment Studio: Open Results');
+  view = wb.webview();
+  const delta = view.locator('#headline-delta');
+  await delta.waitFor({ state: 'visible', timeout: 90000 });
+  assert.match((await delta.textContent()).trim(), /^[+−±]\d+\.\d\d pts$/);
+  assert.match(await view.locator('#headline-title').textContent(), /Arabic prompt − English prompt/);
+  assert.equal(await view.locator('#overview-table tbody tr').count(), 2);
+  assert.match(await view.locator('#run-name').textContent(), /recorded-gpt35-egypt/);
+});
+
+test('groups tab draws Chart.js charts with a data table per demographic field', async () => {
+  await view.locator('#tab-groups').click();
+  await view.locator('#group-field').selectOption('sex');
+  await view.locator('.groups[data-charts="ready"]').waitFor();
+  const canvas = view.locator('#chart-scores');
+  const box = await canvas.boundingBox();
+  assert.ok(box && box.width > 200 && box.height > 100, `chart size ${JSON.stringify(box)}`);
+  assert.ok((await view.locator('#groups-table tbody tr').count()) >= 2);
+});
+
+test('persona table: virtualised, sortable, searchable, filterable', async () => {
+  await view.locator('#tab-personas').click();
+  const rows = view.locator('#persona-table .vrow[data-persona]');
+  await rows.first().waitFor();
+  assert.match(await view.locator('#persona-count').textContent(), /^50 of 50 personas$/);
+  await view.locator('#persona-search').fill('female');
+  await wb.page.waitForTimeout(400);
+  const n = Number((await view.locator('#persona-count').textContent()).split(' ')[0]);
+  assert.ok(n > 0 && n < 50, `female personas ${n}`);
+  await view.locator('#persona-search').fill('');
+  await wb.page.waitForTimeout(400);
+  await view.locator('#filter-delta').selectOption('loss');
+  await wb.page.waitForTimeout(200);
+  const firstDelta = await view.locator('#persona-table .vrow[data-persona] >> nth=0 >> [role="gridcell"] >> nth=-1').textContent();
+  assert.match(firstDelta.trim(), /^−/);
+  await view.locator('#filter-delta').selectOption('any');
+  await view.locator('button[data-sort="delta"]').click();
+  const header = view.locator('[role="columnheader"][aria-sort="ascending"] button[data-sort="delta"]');
+  await header.waitFor();
+});
+
+test('drill-down shows every raw reply, its parse, the vote and the real answer; template link', async () => {
+  await view.locator('#persona-table .vrow[data-persona]').first().click();
+  await view.locator('#persona-cells button[data-question]').first().click();
+  const drill = view.locator('#drill');
+  await drill.locator('#real-answer').waitFor({ state: 'visible' });
+  assert.equal(await drill.locator('.drill-condition').count(), 2);
+  assert.equal(await drill.locator('.drill-condition[data-condition="ar-plain"] table.samples tbody tr').count(), 5);
+  const arText = drill.locator('.drill-condition[data-condition="ar-plain"] table.samples code').first();
+  assert.equal(await arText.getAttribute('dir'), 'rtl');
+  assert.ok((await drill.locator('details.prompt').count()) >= 2, 'rendered prompts');
+  await drill.locator('button[data-open-template="en-plain"]').click();
+  await wb.page.locator('.tabs-container .tab', { hasText: 'persona.en.hbs' }).first().waitFor();
+  await wb.page.locator('.tabs-container .tab', { hasText: 'Results: recorded-gpt35-egypt' }).first().click();
+});
+
+test('screenshots of overview, chart, table and drill-down in the light and the dark theme', async () => {
+  await tour('light');
+  await wb.runCommand('Preferences: Color Theme');
+  const input = wb.page.locator('.quick-input-widget input');
+  await input.fill('Default Dark Modern');
+  await wb.page.locator('.quick-input-list .monaco-list-row', { hasText: 'Default Dark Modern' }).first().waitFor();
+  await wb.page.keyboard.press('Enter');
+  await view.locator('body.vscode-dark').waitFor();
+  await tour('dark');
+  for (const k of ['overview', 'chart', 'table', 'drilldown']) {
+    for (const t of ['light', 'dark']) assert.ok(fs.statSync(path.join(ROOT, 'test-results', `results-${k}-${t}.png`)).size > 10000);
+  }
+});
+
+test('the exported HTML report opens in a plain browser page without VS Code or network', async () => {
+  const out = path.join(wb.runDir, 'report.html');
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'export', path.join(wb.workspace, RUN), '--format', 'html', '--out', out, '--resamples', '200'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const page = await wb.page.context().newPage();
+  const requests = [];
+  page.on('request', (q) => { if (!q.url().startsWith('file:') && !q.url().startsWith('data:') && !q.url().startsWith('blob:')) requests.push(q.url()); });
+  await page.goto(`file://${out}`);
+  await page.locator('#headline-delta').waitFor({ state: 'visible' });
+  await page.locator('#tab-groups').click();
+  await page.locator('.groups[data-charts="ready"]').waitFor();
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'results-report.png') });
+  assert.deepEqual(requests, []);
+  await page.close();
+});
