@@ -29,6 +29,33 @@ export interface PreviewInput {
   tokenizer?: Tokenizer;
   /** Samples per request for the output-cost bound (n with `useN`). */
   outputSamples?: number;
+  /** Remembers panes between renders: an edit to one template re-renders only its own pane. */
+  cache?: PaneCache;
+}
+
+/** Rendered panes (and their template contexts) by everything they depend on. */
+export class PaneCache {
+  private readonly entries = new Map<string, { pane: PreviewPane; context: unknown }>();
+  private readonly ids = new WeakMap<object, number>();
+  private nextId = 1;
+  constructor(private readonly maxEntries = 32) {}
+
+  /** A stable number per object: personas/questions reloaded from disk are new objects, so never stale. */
+  idOf(o: object): number {
+    let id = this.ids.get(o);
+    if (id === undefined) this.ids.set(o, (id = this.nextId++));
+    return id;
+  }
+
+  get(key: string): { pane: PreviewPane; context: unknown } | undefined {
+    return this.entries.get(key);
+  }
+
+  set(key: string, value: { pane: PreviewPane; context: unknown }): void {
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
 }
 
 /**
@@ -40,27 +67,14 @@ export function buildPreviewRender(input: PreviewInput, engine: PromptEngine, no
   const t0 = now();
   const contexts: Record<Lang, unknown> = {};
   const panes = input.templates.map((t): PreviewPane => {
-    const pane: PreviewPane = { lang: t.lang, dir: directionOf(t.lang), file: t.file, exists: t.source !== null, messages: [], diagnostics: [], tokens: null, cost: null };
-    if (t.source === null) {
-      pane.error = `${t.file} does not exist: create it to preview this language.`;
-      return pane;
+    const key = input.cache && paneKey(input, t, input.cache);
+    const hit = key !== undefined ? input.cache!.get(key) : undefined;
+    if (hit) {
+      if (hit.context !== undefined) contexts[t.lang] = hit.context;
+      return hit.pane;
     }
-    try {
-      const context = engine.buildContext(input.persona, input.question, input.selection.variant, t.lang);
-      contexts[t.lang] = context;
-      const out = engine.render(t.source, context, { file: t.file, partials: input.partials });
-      pane.messages = out.messages;
-      pane.diagnostics = out.diagnostics;
-      const errors = out.diagnostics.filter((d) => d.severity === 'error');
-      if (!out.messages.length && errors.length) pane.error = errors.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`).join('\n');
-    } catch (e) {
-      pane.error = e instanceof Error ? e.message : String(e);
-      pane.diagnostics = [diagnosticOf(e, t.file)];
-    }
-    if (input.tokenizer && pane.messages.length) {
-      pane.tokens = countChatTokens(pane.messages, input.tokenizer);
-      pane.cost = estimateCost(pane.tokens, input.model, input.outputSamples ?? 1);
-    }
+    const pane = renderPane(input, t, engine, contexts);
+    if (key !== undefined) input.cache!.set(key, { pane, context: contexts[t.lang] });
     return pane;
   });
   return {
@@ -73,6 +87,39 @@ export function buildPreviewRender(input: PreviewInput, engine: PromptEngine, no
     model: input.model,
     renderMs: now() - t0,
   };
+}
+
+function paneKey(input: PreviewInput, t: TemplateSource, cache: PaneCache): string {
+  const m = input.model;
+  const partials = Object.entries(input.partials ?? {}).map(([k, v]) => `${k}\u0001${v}`).join('\u0002');
+  return [t.lang, t.file, t.source ?? '\u0000missing', partials, cache.idOf(input.persona), cache.idOf(input.question), input.selection.variant,
+    m ? `${m.id}|${m.pricePer1kInput}|${m.pricePer1kOutput}|${m.maxTokens}` : '', input.tokenizer?.encoding ?? '', input.outputSamples ?? 1].join('\u0003');
+}
+
+/** One pane from scratch: context, render, diagnostics, tokens and cost. */
+function renderPane(input: PreviewInput, t: TemplateSource, engine: PromptEngine, contexts: Record<Lang, unknown>): PreviewPane {
+  const pane: PreviewPane = { lang: t.lang, dir: directionOf(t.lang), file: t.file, exists: t.source !== null, messages: [], diagnostics: [], tokens: null, cost: null };
+  if (t.source === null) {
+    pane.error = `${t.file} does not exist: create it to preview this language.`;
+    return pane;
+  }
+  try {
+    const context = engine.buildContext(input.persona, input.question, input.selection.variant, t.lang);
+    contexts[t.lang] = context;
+    const out = engine.render(t.source, context, { file: t.file, partials: input.partials });
+    pane.messages = out.messages;
+    pane.diagnostics = out.diagnostics;
+    const errors = out.diagnostics.filter((d) => d.severity === 'error');
+    if (!out.messages.length && errors.length) pane.error = errors.map((d) => `${d.file}:${d.line}:${d.column}: ${d.message}`).join('\n');
+  } catch (e) {
+    pane.error = e instanceof Error ? e.message : String(e);
+    pane.diagnostics = [diagnosticOf(e, t.file)];
+  }
+  if (input.tokenizer && pane.messages.length) {
+    pane.tokens = countChatTokens(pane.messages, input.tokenizer);
+    pane.cost = estimateCost(pane.tokens, input.model, input.outputSamples ?? 1);
+  }
+  return pane;
 }
 
 /** A thrown error as a diagnostic: at its InputError location when it has one, else at the top of the file. */

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ConditionSpec } from '../../core/experiment';
-import { buildPreviewRender, type TemplateSource } from '../../core/preview/buildPreviewRender';
+import { buildPreviewRender, PaneCache, type TemplateSource } from '../../core/preview/buildPreviewRender';
 import { estimateExperiment } from '../../core/preview/estimateExperiment';
 import type { PreviewRender, PreviewSelection, TokenEncoding } from '../../core/preview/previewModel';
 import { resolveSelection } from '../../core/preview/resolveSelection';
@@ -39,6 +39,7 @@ export class PreviewPanel implements vscode.Disposable {
   private readonly data: PreviewDataSource;
   private readonly scheduler: RenderScheduler;
   private readonly tokenizers = new Map<TokenEncoding, Tokenizer>();
+  private readonly paneCache = new PaneCache();
   private readonly partialsCache = new Map<string, Promise<Record<string, string>>>();
   private template: vscode.Uri | undefined;
   private selection: PreviewSelection = {};
@@ -194,6 +195,7 @@ export class PreviewPanel implements vscode.Disposable {
         persona: data.personas.get(selection.personaId)!, question: data.questions.get(selection.questionId)!, selection, model,
         tokenizer: model ? this.tokenizer(model.encoding) : undefined,
         outputSamples: spec?.useN ? data.spec?.samples ?? 1 : 1,
+        cache: this.paneCache,
       }, templatePromptEngine);
       this.lastRender = render;
       this.post({ type: 'preview/render', render });

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { InputError } from '../../../../src/core/errors';
-import { buildPreviewRender, type PreviewInput } from '../../../../src/core/preview/buildPreviewRender';
+import { buildPreviewRender, PaneCache, type PreviewInput } from '../../../../src/core/preview/buildPreviewRender';
 import type { ModelOption } from '../../../../src/core/preview/previewModel';
 import type { PromptEngine } from '../../../../src/core/preview/promptEngine';
 import { loadTokenizer } from '../../../../src/core/preview/tokenizer';
@@ -66,4 +66,23 @@ test('buildPreviewRender: a missing sibling template says so instead of a blank 
   const r = buildPreviewRender(input({ templates: [{ lang: 'en', file: 'prompts/persona.en.hbs', source: EN }, { lang: 'ar', file: 'prompts/persona.ar.hbs', source: null }] }), miniEngine);
   assert.equal(r.panes[1].exists, false);
   assert.match(r.panes[1].error ?? '', /persona\.ar\.hbs does not exist/);
+});
+
+test('buildPreviewRender with a PaneCache: an edit to one template re-renders only its pane', () => {
+  const calls: string[] = [];
+  const counting: PromptEngine = { ...miniEngine, render: (source, ctx, o) => { calls.push(o.file); return miniEngine.render(source, ctx, o); } };
+  const cache = new PaneCache();
+  const first = buildPreviewRender(input({ cache }), counting);
+  assert.deepEqual(calls, ['prompts/persona.en.hbs', 'prompts/persona.ar.hbs']);
+  calls.length = 0;
+  const edited = buildPreviewRender(input({ cache, version: 8, templates: [{ lang: 'en', file: 'prompts/persona.en.hbs', source: `${EN}\nEDITED` }, { lang: 'ar', file: 'prompts/persona.ar.hbs', source: AR }] }), counting);
+  assert.deepEqual(calls, ['prompts/persona.en.hbs'], 'the Arabic pane came from the cache');
+  assert.match(edited.panes[0].messages[1].content, /EDITED$/);
+  assert.deepEqual(edited.panes[1], first.panes[1]);
+  assert.deepEqual(edited.variables, first.variables, 'cached panes still contribute their variables');
+  calls.length = 0;
+  // Another persona (even a reloaded copy of the same one) or variant misses the cache.
+  buildPreviewRender(input({ cache, persona: structuredClone(personas[0]) }), counting);
+  buildPreviewRender(input({ cache, selection: { personaId: personas[0].id, questionId: 'Q19', variant: 1, modelId: model.id } }), counting);
+  assert.equal(calls.length, 4);
 });
