@@ -33,21 +33,28 @@ export function pairedClusterDelta(
   }
   if (k === 0 || n === 0) return { delta: NaN, ciLow: NaN, ciHigh: NaN, pValue: NaN, n: 0 };
   const delta = total / n;
-  const rand = seededUint32(opts.seed, `boot:${opts.context}`);
+  // Hot loops (groups × resamples × personas): mulberry32 inlined, inputs in typed arrays.
+  const sv = Float64Array.from(sums);
+  const cv = Float64Array.from(counts);
   const stats = new Float64Array(opts.bootstrap);
+  let a = seededUint32(opts.seed, `boot:${opts.context}`)() | 0;
   for (let r = 0; r < opts.bootstrap; r++) {
     let s = 0;
     let c = 0;
     for (let i = 0; i < k; i++) {
-      const j = Math.floor((rand() / 4294967296) * k);
-      s += sums[j]!;
-      c += counts[j]!;
+      a = (a + 0x6d2b79f5) | 0;
+      let t = a;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      const j = Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * k);
+      s += sv[j]!;
+      c += cv[j]!;
     }
     stats[r] = c > 0 ? s / c : delta;
   }
   stats.sort();
   const alpha = (1 - opts.confidence) / 2;
-  const flip = seededUint32(opts.seed, `perm:${opts.context}`);
+  let b = seededUint32(opts.seed, `perm:${opts.context}`)() | 0;
   const observed = Math.abs(total);
   // Float sums of the same terms in another order differ in the last bits: compare with a tolerance.
   const eps = 1e-12 * (1 + observed);
@@ -57,8 +64,14 @@ export function pairedClusterDelta(
     let bits = 0;
     for (let i = 0; i < k; i++) {
       // One 32-bit draw gives 32 fair coin flips.
-      if ((i & 31) === 0) bits = flip();
-      t += bits & 1 ? -sums[i]! : sums[i]!;
+      if ((i & 31) === 0) {
+        b = (b + 0x6d2b79f5) | 0;
+        let x = b;
+        x = Math.imul(x ^ (x >>> 15), x | 1);
+        x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
+        bits = (x ^ (x >>> 14)) >>> 0;
+      }
+      t += bits & 1 ? -sv[i]! : sv[i]!;
       bits >>>= 1;
     }
     if (Math.abs(t) >= observed - eps) hits++;
@@ -70,4 +83,139 @@ export function pairedClusterDelta(
     pValue: opts.permutations ? (hits + 1) / (opts.permutations + 1) : NaN,
     n: k,
   };
+}
+
+/**
+ * Bootstrap resamples and sign flips drawn once for a fixed set of k clusters (e.g. all personas), then applied
+ * to many statistics (every breakdown group, soft and hard): a group's statistic only reads the weights of its
+ * own clusters (the others carry zero sums). Drawing once makes scoring with 80+ groups × 1,000 resamples cheap.
+ * Each group's interval is an ordinary cluster bootstrap; intervals of different groups share their randomness.
+ */
+export class ClusterResampler {
+  private readonly weights: Uint16Array;
+  private readonly flips: Uint32Array;
+  private readonly words: number;
+
+  constructor(
+    readonly k: number,
+    private readonly opts: { seed: number; context: string; bootstrap: number; permutations: number; confidence: number },
+  ) {
+    this.weights = new Uint16Array(opts.bootstrap * k);
+    const rand = seededUint32(opts.seed, `boot:${opts.context}`);
+    for (let r = 0; r < opts.bootstrap; r++) {
+      for (let i = 0; i < k; i++) this.weights[r * k + Math.floor((rand() / 4294967296) * k)]!++;
+    }
+    this.words = Math.ceil(k / 32);
+    this.flips = new Uint32Array(opts.permutations * this.words);
+    const flip = seededUint32(opts.seed, `perm:${opts.context}`);
+    for (let i = 0; i < this.flips.length; i++) this.flips[i] = flip();
+  }
+
+  /** Σ sums / Σ counts with its bootstrap interval and sign-flip p-value; `sums`/`counts` are indexed by cluster. */
+  estimate(sums: Float64Array, counts: Float64Array): DeltaEstimate {
+    const { k, opts, weights, flips, words } = this;
+    let total = 0;
+    let n = 0;
+    let clusters = 0;
+    for (let i = 0; i < k; i++) {
+      total += sums[i]!;
+      n += counts[i]!;
+      if (counts[i]! > 0) clusters++;
+    }
+    if (n === 0) return { delta: NaN, ciLow: NaN, ciHigh: NaN, pValue: NaN, n: 0 };
+    const delta = total / n;
+    const members: number[] = [];
+    for (let i = 0; i < k; i++) if (counts[i]! > 0) members.push(i);
+    const stats: number[] = [];
+    for (let r = 0; r < opts.bootstrap; r++) {
+      let s = 0;
+      let c = 0;
+      const base = r * k;
+      for (const i of members) {
+        const w = weights[base + i]!;
+        if (w) {
+          s += w * sums[i]!;
+          c += w * counts[i]!;
+        }
+      }
+      // A resample that drew none of the group's clusters says nothing about it.
+      if (c > 0) stats.push(s / c);
+    }
+    const sorted = Float64Array.from(stats).sort();
+    const observed = Math.abs(total);
+    const eps = 1e-12 * (1 + observed);
+    let hits = 0;
+    for (let r = 0; r < opts.permutations; r++) {
+      let t = 0;
+      const base = r * words;
+      for (const i of members) t += (flips[base + (i >>> 5)]! >>> (i & 31)) & 1 ? -sums[i]! : sums[i]!;
+      if (Math.abs(t) >= observed - eps) hits++;
+    }
+    const alpha = (1 - opts.confidence) / 2;
+    return {
+      delta,
+      ciLow: sorted.length ? quantile(sorted, alpha) : NaN,
+      ciHigh: sorted.length ? quantile(sorted, 1 - alpha) : NaN,
+      pValue: opts.permutations ? (hits + 1) / (opts.permutations + 1) : NaN,
+      n: clusters,
+    };
+  }
+}
+
+/**
+ * Bootstrap and sign flips for the mean of a short vector of paired differences (one persona's items), with one
+ * shared random stream for all vectors: index i of resample r is u[r][i] mod n. Cheap enough for 300+ personas.
+ */
+export class ItemResampler {
+  private readonly draws: Uint32Array;
+  private readonly flips: Uint32Array;
+  private readonly words: number;
+
+  constructor(
+    private readonly maxItems: number,
+    private readonly opts: { seed: number; context: string; bootstrap: number; permutations: number; confidence: number },
+  ) {
+    this.draws = new Uint32Array(opts.bootstrap * maxItems);
+    const rand = seededUint32(opts.seed, `boot:${opts.context}`);
+    for (let i = 0; i < this.draws.length; i++) this.draws[i] = rand();
+    this.words = Math.ceil(maxItems / 32);
+    this.flips = new Uint32Array(opts.permutations * this.words);
+    const flip = seededUint32(opts.seed, `perm:${opts.context}`);
+    for (let i = 0; i < this.flips.length; i++) this.flips[i] = flip();
+  }
+
+  /** Mean of `diffs` (length ≤ maxItems) with its bootstrap interval and sign-flip p-value. */
+  estimate(diffs: readonly number[]): DeltaEstimate {
+    const n = diffs.length;
+    if (n === 0) return { delta: NaN, ciLow: NaN, ciHigh: NaN, pValue: NaN, n: 0 };
+    if (n > this.maxItems) throw new RangeError(`ItemResampler: ${n} items > ${this.maxItems}`);
+    const { opts, draws, flips, words, maxItems } = this;
+    let total = 0;
+    for (const d of diffs) total += d;
+    const stats = new Float64Array(opts.bootstrap);
+    for (let r = 0; r < opts.bootstrap; r++) {
+      let s = 0;
+      const base = r * maxItems;
+      for (let i = 0; i < n; i++) s += diffs[draws[base + i]! % n]!;
+      stats[r] = s / n;
+    }
+    stats.sort();
+    const observed = Math.abs(total);
+    const eps = 1e-12 * (1 + observed);
+    let hits = 0;
+    for (let r = 0; r < opts.permutations; r++) {
+      let t = 0;
+      const base = r * words;
+      for (let i = 0; i < n; i++) t += (flips[base + (i >>> 5)]! >>> (i & 31)) & 1 ? -diffs[i]! : diffs[i]!;
+      if (Math.abs(t) >= observed - eps) hits++;
+    }
+    const alpha = (1 - opts.confidence) / 2;
+    return {
+      delta: total / n,
+      ciLow: opts.bootstrap ? quantile(stats, alpha) : NaN,
+      ciHigh: opts.bootstrap ? quantile(stats, 1 - alpha) : NaN,
+      pValue: opts.permutations ? (hits + 1) / (opts.permutations + 1) : NaN,
+      n,
+    };
+  }
 }

@@ -1,13 +1,13 @@
 import type { Persona, Question } from '../model';
 import { jensenShannonDistance, toDistribution, wassersteinSimilarity } from './distributionSimilarity';
 import { majorityVote, type Vote } from './majorityVote';
-import { pairedClusterDelta } from './pairedStatistics';
+import { ClusterResampler, ItemResampler } from './pairedStatistics';
 import { parseAnswer, type ParseContext } from './parseAnswer';
 import { respondentKey } from './respondentKey';
 import { normalise, scoreItem, type ItemMetrics, type ItemQuestion } from './scoreItem';
 import type {
   AlignmentScores, ConditionScore, ConsistencyScore, DeltaEstimate, DistributionScore, GroupScore, ItemFunnel, ItemScore,
-  PairedDelta, ParsedAnswer, ParseSummary, PersonaScore, ScoreReport, ScoringSettings, UnparsedSample,
+  PairedDelta, ParsedAnswer, ParseRule, ParseSummary, PersonaScore, ScoreReport, ScoringSettings, UnparsedReason, UnparsedSample,
 } from './types';
 
 /** A condition as scoring sees it: where its answers come from and how to parse them. */
@@ -81,20 +81,35 @@ interface ItemAcc {
   personaId: string;
   questionId: string;
   variant: number;
-  /** Sample indices and parsed answers (null = unparsed), in arrival order; sorted by sample index before voting. */
-  sampleIdx: number[];
+  /** Sample indices (null while they are 0, 1, 2, … in order) and parsed answers (null = unparsed), in arrival
+   * order; sorted by sample index before voting. */
+  sampleIdx: number[] | null;
   answers: (number | null)[];
+  /** Condition index and parse cache of the item's (condition, question). */
+  ci: number;
+  cache: Map<string, CachedParse>;
   /** Majority vote over `answers` (set when voting). */
   votes?: Vote[];
 }
 
+/** A parse and the index of its outcome (rule or reason) in OUTCOMES, for cheap counting. */
+interface CachedParse {
+  parsed: ParsedAnswer;
+  outcome: number;
+}
+const OUTCOMES: string[] = ['paren', 'option-text', 'open-paren', 'number', 'empty-first-option', 'last-line', 'last-paren', 'out-of-range', 'no-match', 'empty', 'failed-request'];
+const FIRST_REASON = 7;
+const FAILED: CachedParse = { parsed: { answer: null, reason: 'failed-request' }, outcome: 10 };
+
 /** Sort an item's samples by sample index (recorded and engine output is usually in order already). */
 function sortSamples(it: ItemAcc): void {
+  if (!it.sampleIdx) return;
   let sorted = true;
   for (let i = 1; i < it.sampleIdx.length; i++) if (it.sampleIdx[i - 1]! > it.sampleIdx[i]!) sorted = false;
   if (sorted) return;
-  const order = it.sampleIdx.map((_, i) => i).sort((a, b) => it.sampleIdx[a]! - it.sampleIdx[b]!);
-  it.sampleIdx = order.map((i) => it.sampleIdx[i]!);
+  const idx = it.sampleIdx;
+  const order = idx.map((_, i) => i).sort((a, b) => idx[a]! - idx[b]!);
+  it.sampleIdx = order.map((i) => idx[i]!);
   it.answers = order.map((i) => it.answers[i]!);
 }
 
@@ -196,56 +211,69 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   const parse: ParseSummary[] = conditions.map((c) => ({ condition: c.id, samples: 0, parsed: 0, unparsed: 0, byRule: {}, byReason: {}, itemsWithoutValidSample: 0 }));
   const unparsed: UnparsedSample[] = [];
   // Parse results are cached per (condition, question): replies repeat a lot ("2", "(3) Agree").
-  const parseCaches = conditions.map(() => new Map<string, Map<string, ParsedAnswer>>());
+  const parseCaches = conditions.map(() => new Map<string, Map<string, CachedParse>>());
+  const outcomeCounts = conditions.map(() => new Array<number>(OUTCOMES.length).fill(0));
   let unknownCondition = 0;
   let unknownQuestion = 0;
   /** The item a sample belongs to (created on first sight), or undefined for unknown conditions/questions. */
-  const itemFor = (condition: string, personaId: string, questionId: string, variant: number, count: number): [number, ItemAcc, Map<string, ParsedAnswer>] | undefined => {
+  const itemFor = (condition: string, personaId: string, questionId: string, variant: number, count: number): ItemAcc | undefined => {
     const ci = condIndex.get(condition);
     if (ci === undefined) { unknownCondition += count; return undefined; }
     if (!questions.has(questionId)) { unknownQuestion += count; return undefined; }
     const key = itemKey(personaId, questionId, variant);
     let it = items[ci]!.get(key);
-    if (!it) items[ci]!.set(key, (it = { personaId, questionId, variant, sampleIdx: [], answers: [] }));
-    let cache = parseCaches[ci]!.get(questionId);
-    if (!cache) parseCaches[ci]!.set(questionId, (cache = new Map()));
-    return [ci, it, cache];
+    if (!it) {
+      let cache = parseCaches[ci]!.get(questionId);
+      if (!cache) parseCaches[ci]!.set(questionId, (cache = new Map()));
+      items[ci]!.set(key, (it = { personaId, questionId, variant, sampleIdx: null, answers: [], ci, cache }));
+    }
+    return it;
   };
-  const addSample = (ci: number, it: ItemAcc, cache: Map<string, ParsedAnswer>, sample: number, text: string | null): void => {
-    let parsed = text === null ? undefined : cache.get(text);
-    if (!parsed) {
-      parsed = parseAnswer(text, parseContext(questions.get(it.questionId)!.question, conditions[ci]!), settings);
-      if (text !== null) cache.set(text, parsed);
+  const addSample = (it: ItemAcc, sample: number, text: string | null): void => {
+    let c = text === null ? FAILED : it.cache.get(text);
+    if (!c) {
+      const parsed = parseAnswer(text, parseContext(questions.get(it.questionId)!.question, conditions[it.ci]!), settings);
+      c = { parsed, outcome: OUTCOMES.indexOf(parsed.answer !== null ? parsed.rule! : parsed.reason!) };
+      it.cache.set(text!, c);
     }
-    const ps = parse[ci]!;
-    ps.samples++;
-    if (parsed.answer !== null) {
-      ps.parsed++;
-      ps.byRule[parsed.rule!] = (ps.byRule[parsed.rule!] ?? 0) + 1;
-    } else {
-      ps.unparsed++;
-      ps.byReason[parsed.reason!] = (ps.byReason[parsed.reason!] ?? 0) + 1;
-      if (include.unparsed) unparsed.push({ condition: conditions[ci]!.id, personaId: it.personaId, questionId: it.questionId, variant: it.variant, sample, text, reason: parsed.reason! });
+    outcomeCounts[it.ci]![c.outcome]!++;
+    if (c.parsed.answer === null && include.unparsed) {
+      unparsed.push({ condition: conditions[it.ci]!.id, personaId: it.personaId, questionId: it.questionId, variant: it.variant, sample, text, reason: c.parsed.reason! });
     }
-    it.sampleIdx.push(sample);
-    it.answers.push(parsed.answer);
+    if (it.sampleIdx) it.sampleIdx.push(sample);
+    else if (sample !== it.answers.length) it.sampleIdx = [...it.answers.keys(), sample];
+    it.answers.push(c.parsed.answer);
   };
   // Per-sample input: samples of one item usually arrive together, so the item lookup is skipped then.
   let lastSm: ScoringSample | undefined;
-  let lastItem: [number, ItemAcc, Map<string, ParsedAnswer>] | undefined;
+  let lastItem: ItemAcc | undefined;
   for (const sm of input.samples ?? []) {
     if (!(lastSm && lastItem && lastSm.condition === sm.condition && lastSm.personaId === sm.personaId && lastSm.questionId === sm.questionId && lastSm.variant === sm.variant)) {
       lastItem = itemFor(sm.condition, sm.personaId, sm.questionId, sm.variant, 1);
     }
     lastSm = sm;
-    if (lastItem) addSample(lastItem[0], lastItem[1], lastItem[2], sm.sample, sm.text);
+    if (lastItem) addSample(lastItem, sm.sample, sm.text);
   }
   // Per-item input (recorded completions): one lookup per item, no object per sample.
   for (const e of input.items ?? []) {
-    const found = itemFor(e.condition, e.personaId, e.questionId, e.variant, e.texts.length);
-    if (!found) continue;
-    for (let i = 0; i < e.texts.length; i++) addSample(found[0], found[1], found[2], e.sampleIndices?.[i] ?? i, e.texts[i]!);
+    const it = itemFor(e.condition, e.personaId, e.questionId, e.variant, e.texts.length);
+    if (!it) continue;
+    for (let i = 0; i < e.texts.length; i++) addSample(it, e.sampleIndices?.[i] ?? i, e.texts[i]!);
   }
+  outcomeCounts.forEach((counts, ci) => {
+    const ps = parse[ci]!;
+    counts.forEach((n, o) => {
+      if (!n) return;
+      ps.samples += n;
+      if (o < FIRST_REASON) {
+        ps.parsed += n;
+        ps.byRule[OUTCOMES[o] as ParseRule] = n;
+      } else {
+        ps.unparsed += n;
+        ps.byReason[OUTCOMES[o] as UnparsedReason] = n;
+      }
+    });
+  });
   if (unknownCondition) warnings.push(`${unknownCondition} samples of unknown conditions were ignored`);
   if (unknownQuestion) warnings.push(`${unknownQuestion} samples of questions not in the survey were ignored`);
 
@@ -580,8 +608,8 @@ function consistency(condition: string, items: Map<string, ItemAcc>, settings: S
 
 /**
  * b − a on the items kept in both conditions. Overall and per group: the item-weighted mean difference, with a
- * bootstrap over personas (clusters) and a sign-flip test on per-persona sums. Per persona: the mean item
- * difference, bootstrap and sign flips over the persona's items.
+ * bootstrap over personas (clusters) and a sign-flip test on per-persona sums (resamples shared by all groups).
+ * Per persona: the mean item difference, bootstrap and sign flips over the persona's items.
  */
 function pairedDelta(
   a: string, b: string, metric: 'soft' | 'hard', sa: Map<string, Scored>, sb: Map<string, Scored>,
@@ -612,18 +640,28 @@ function pairedDelta(
       } else gc.set(x.personaId, [d, 1]);
     }
   }
+  // Personas are the clusters: resamples and sign flips are drawn once and shared by every group.
+  const ids = [...perPersonaDiffs.keys()].sort();
+  const index = new Map(ids.map((id, i) => [id, i]));
+  const resampler = new ClusterResampler(ids.length, opts('clusters'));
   const clusterDelta = (gk: string): DeltaEstimate => {
-    const g = groupClusters.get(gk) ?? new Map<string, [number, number]>();
-    const entries = [...g.entries()].sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0));
-    return pairedClusterDelta(entries.map(([, v]) => v[0]), entries.map(([, v]) => v[1]), opts(gk));
+    const sums = new Float64Array(ids.length);
+    const counts = new Float64Array(ids.length);
+    for (const [personaId, [sum, n]] of groupClusters.get(gk) ?? []) {
+      const i = index.get(personaId)!;
+      sums[i] = sum;
+      counts[i] = n;
+    }
+    return resampler.estimate(sums, counts);
   };
   const groups = [...groupClusters.keys()].filter((k) => k !== 'all').sort(compareGroupKeys).map((gk) => {
     const [field, value] = gk.split(SEP) as [string, string];
     return { field, value, ...clusterDelta(gk) };
   });
-  const personas = perPersona
-    ? [...perPersonaDiffs].sort(([p], [q]) => (p < q ? -1 : p > q ? 1 : 0)).map(([personaId, diffs]) =>
-      ({ personaId, ...pairedClusterDelta(diffs, diffs.map(() => 1), opts(`persona:${personaId}`)) }))
-    : [];
+  let personas: PairedDelta['personas'] = [];
+  if (perPersona && ids.length) {
+    const items = new ItemResampler(Math.max(...[...perPersonaDiffs.values()].map((d) => d.length)), opts('items'));
+    personas = ids.map((personaId) => ({ personaId, ...items.estimate(perPersonaDiffs.get(personaId)!) }));
+  }
   return { a, b, metric, overall: clusterDelta('all'), groups, personas };
 }

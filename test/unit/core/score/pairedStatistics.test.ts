@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { jensenShannonDistance, wassersteinSimilarity } from '../../../../src/core/score/distributionSimilarity';
-import { pairedClusterDelta, quantile } from '../../../../src/core/score/pairedStatistics';
+import { ClusterResampler, ItemResampler, pairedClusterDelta, quantile } from '../../../../src/core/score/pairedStatistics';
 
 const opts = { seed: 3, context: 't', bootstrap: 2000, permutations: 2000, confidence: 0.95 };
 
@@ -44,4 +44,31 @@ test('Jensen–Shannon distance (base 2) and normalised Wasserstein similarity',
   assert.equal(wassersteinSimilarity([0, 1, 0], [0, 0, 1]), 0.5);
   assert.equal(wassersteinSimilarity([2, 2], [1, 1]), 1, 'renormalised');
   assert.equal(wassersteinSimilarity([0, 0], [1, 0]), null);
+});
+
+test('shared resamplers agree with the direct cluster bootstrap; groups only read their own clusters', () => {
+  const k = 80;
+  const sums = Float64Array.from({ length: k }, (_, i) => 5 * 0.05 + Math.sin(i) * 0.4);
+  const counts = new Float64Array(k).fill(5);
+  const shared = new ClusterResampler(k, opts);
+  const all = shared.estimate(sums, counts);
+  const direct = pairedClusterDelta([...sums], [...counts], opts);
+  assert.ok(Math.abs(all.delta - direct.delta) < 1e-15);
+  assert.ok(Math.abs(all.ciLow - direct.ciLow) < 0.01 && Math.abs(all.ciHigh - direct.ciHigh) < 0.01, `${all.ciLow}..${all.ciHigh} vs ${direct.ciLow}..${direct.ciHigh}`);
+  assert.ok(Math.abs(all.pValue - direct.pValue) < 0.02);
+  // A group of the first 20 clusters: same as zeroing the others.
+  const gs = sums.map((v, i) => (i < 20 ? v : 0));
+  const gc = counts.map((v, i) => (i < 20 ? v : 0));
+  const g = shared.estimate(gs, gc);
+  assert.equal(g.n, 20);
+  assert.ok(Math.abs(g.delta - sums.slice(0, 20).reduce((a, b) => a + b, 0) / 100) < 1e-15);
+  assert.ok(g.ciHigh - g.ciLow > all.ciHigh - all.ciLow, 'fewer clusters, wider interval');
+  assert.deepEqual(new ClusterResampler(k, opts).estimate(gs, gc), g, 'seeded');
+
+  const items = new ItemResampler(50, opts);
+  const diffs = Array.from({ length: 40 }, (_, i) => (i % 4 === 0 ? 0.5 : 0.1));
+  const e = items.estimate(diffs);
+  assert.ok(Math.abs(e.delta - 0.2) < 1e-12);
+  assert.ok(e.ciLow < 0.2 && e.ciHigh > 0.2 && e.pValue < 0.01);
+  assert.throws(() => items.estimate(new Array(51).fill(0)), RangeError);
 });
