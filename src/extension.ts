@@ -35,7 +35,7 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
     vscode.commands.registerCommand('alignmentStudio.selectQuestion', () => selectQuestionCommand(selection)),
     tree,
     vscode.window.registerTreeDataProvider('alignmentStudio.workspace', tree),
-    vscode.commands.registerCommand('alignmentStudio.openPreview', () => PreviewPanel.show(uri, log)),
+    vscode.commands.registerCommand('alignmentStudio.openPreview', () => PreviewPanel.show(uri, log, selection)),
     // Not in the palette: lets tests and tools read what the preview last rendered and painted.
     vscode.commands.registerCommand('alignmentStudio.preview.state', () => PreviewPanel.snapshot()),
     vscode.commands.registerCommand('alignmentStudio.openResults', (run?: vscode.Uri) => ResultsPanel.show(uri, log, run)),
@@ -45,7 +45,7 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
       void vscode.window.showInformationMessage(`Alignment Studio activated in ${api.activationMs.toFixed(1)} ms`);
       return api.activationMs;
     }),
-    vscode.window.registerWebviewPanelSerializer(PreviewPanel.viewType, { deserializeWebviewPanel: async (panel) => PreviewPanel.revive(panel, uri, log) }),
+    vscode.window.registerWebviewPanelSerializer(PreviewPanel.viewType, { deserializeWebviewPanel: async (panel) => PreviewPanel.revive(panel, uri, log, selection) }),
     vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, { deserializeWebviewPanel: async (panel) => ResultsPanel.revive(panel, uri, log) }),
   );
 
