@@ -115,8 +115,12 @@ export class PreviewDataSource implements vscode.Disposable {
       readText(surveyUri).then((t) => parseSurvey(t, vscode.workspace.asRelativePath(surveyUri))).catch((e: unknown) => { problems.push(messageOf(e)); return { questions: [] as Question[] }; }),
       readText(personasUri).then((t) => parsePersonas(t, vscode.workspace.asRelativePath(personasUri))).catch((e: unknown) => { problems.push(messageOf(e)); return [] as Persona[]; }),
     ]);
-    const chosenPersonas = selectPersonas(personas, spec);
-    const chosenQuestions = selectQuestions(survey.questions, spec);
+    // The pickers offer every persona and question of the files (the preview is for exploring); the
+    // experiment's filter applies to its estimate, and its own personas and questions come first.
+    const inExperiment = new Set(selectPersonas(personas, spec).map((p) => p.id));
+    const chosenPersonas = [...personas.filter((p) => inExperiment.has(p.id)), ...personas.filter((p) => !inExperiment.has(p.id))];
+    const askedIds = new Set(selectQuestions(survey.questions, spec).map((q) => q.id));
+    const chosenQuestions = [...selectQuestions(survey.questions, spec), ...survey.questions.filter((q) => !askedIds.has(q.id))];
     const models = new Map(modelOptions(spec.models, settings).map((m) => [m.id, m]));
     this.log.info(`preview: ${vscode.workspace.asRelativePath(uri)} → ${chosenPersonas.length} personas, ${chosenQuestions.length} questions in ${(performance.now() - t0).toFixed(0)} ms`);
     return {

@@ -10,6 +10,7 @@ import { templatePromptEngine } from '../../core/preview/templatePromptEngine';
 import { countChatTokens, loadTokenizer, type Tokenizer } from '../../core/preview/tokenizer';
 import type { PreviewFromWebview, PreviewPersistedData, PreviewToWebview } from '../../shared/protocol';
 import { isObject, parsePreviewFromWebview } from '../../shared/protocol';
+import type { SelectionService, WorkspaceSelection } from '../selection/SelectionService';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { attachProtocol } from '../webviewProtocol';
 import { PreviewDataSource, readText, type PreviewData } from './PreviewDataSource';
@@ -49,9 +50,10 @@ export class PreviewPanel implements vscode.Disposable {
   private lastRender: PreviewRender | undefined;
   private lastPainted: { version: number; at: number } | undefined;
   private lastEstimate: unknown;
+  private sharing = false;
 
   /** Opens the preview beside the editor (or reveals it) on the active template. */
-  static show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel): PreviewPanel {
+  static show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, shared?: SelectionService): PreviewPanel {
     const active = activeTemplate();
     if (PreviewPanel.current) {
       PreviewPanel.current.panel.reveal(vscode.ViewColumn.Beside, true);
@@ -59,15 +61,15 @@ export class PreviewPanel implements vscode.Disposable {
       return PreviewPanel.current;
     }
     const panel = vscode.window.createWebviewPanel(PreviewPanel.viewType, 'Alignment Preview', { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true }, webviewOptions(extensionUri));
-    PreviewPanel.current = new PreviewPanel(panel, extensionUri, log, active);
+    PreviewPanel.current = new PreviewPanel(panel, extensionUri, log, active, shared);
     return PreviewPanel.current;
   }
 
   /** Restores a preview after a window reload (the webview's saved state names the template). */
-  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, log: vscode.LogOutputChannel): void {
+  static revive(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, log: vscode.LogOutputChannel, shared?: SelectionService): void {
     panel.webview.options = webviewOptions(extensionUri);
     PreviewPanel.current?.dispose();
-    PreviewPanel.current = new PreviewPanel(panel, extensionUri, log, activeTemplate());
+    PreviewPanel.current = new PreviewPanel(panel, extensionUri, log, activeTemplate(), shared);
   }
 
   /** The open preview's last render, paint acknowledgement and estimate (test hook). */
@@ -76,7 +78,8 @@ export class PreviewPanel implements vscode.Disposable {
     return p && { template: p.template && vscode.workspace.asRelativePath(p.template), render: p.lastRender, painted: p.lastPainted, estimate: p.lastEstimate };
   }
 
-  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, template: vscode.Uri | undefined) {
+  private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, template: vscode.Uri | undefined,
+    private readonly shared?: SelectionService) {
     this.template = template;
     this.data = new PreviewDataSource(log);
     this.scheduler = new RenderScheduler((v) => void this.renderVersion(v), previewSettings().debounceMs);
@@ -102,6 +105,32 @@ export class PreviewPanel implements vscode.Disposable {
       this.data.onDidChange(() => this.scheduler.now()),
       panel.onDidDispose(() => this.dispose()),
     );
+    // The workspace-wide selection (template hover, CodeLens, "Select Persona") and the preview's pickers agree.
+    if (shared) {
+      this.disposables.push(shared.onDidChange((s) => this.followShared(s)));
+      void shared.ready().then((s) => this.followShared(s), (e: unknown) => this.log.warn(`preview: selection: ${String(e)}`));
+    }
+  }
+
+  private followShared(s: WorkspaceSelection): void {
+    if (this.sharing) return; // our own change echoing back, one field at a time
+    const next: PreviewSelection = { personaId: s.persona?.id ?? this.selection.personaId, questionId: s.question?.id ?? this.selection.questionId, variant: s.variant };
+    if (next.personaId === this.selection.personaId && next.questionId === this.selection.questionId && next.variant === this.selection.variant) return;
+    this.selection = { ...this.selection, ...next };
+    this.scheduler.now();
+  }
+
+  /** Tells the shared selection what the user picked in the preview. */
+  private async shareSelection(s: PreviewSelection): Promise<void> {
+    if (!this.shared) return;
+    this.sharing = true;
+    try {
+      if (s.personaId) await this.shared.selectPersona(s.personaId);
+      if (s.questionId) await this.shared.selectQuestion(s.questionId);
+      if (s.variant !== undefined) await this.shared.selectVariant(s.variant);
+    } finally {
+      this.sharing = false;
+    }
   }
 
   private setTemplate(uri: vscode.Uri): void {
@@ -136,6 +165,7 @@ export class PreviewPanel implements vscode.Disposable {
       case 'preview/select':
         this.selection = { ...this.selection, ...m.selection };
         this.scheduler.now();
+        await this.shareSelection(this.selection);
         break;
       case 'preview/painted':
         this.lastPainted = { version: m.version, at: m.at };
