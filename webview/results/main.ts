@@ -38,7 +38,6 @@ function render(): void {
   if (!view) return;
   destroyCharts();
   const current = tab();
-  const label = (id: string) => view.conditions.find((c) => c.id === id)?.label ?? id;
   const pairPicker = view.pair && view.conditions.length > 1 && !ctx.standalone ? h('div', { class: 'pair', role: 'group', 'aria-label': 'Headline comparison' },
     labelledSelect('pair-b', 'Compare', view.conditions.map((c) => [c.id, c.label]), view.pair[1], (v) => void setPair([view.pair![0], v])),
     h('span', { class: 'minus', 'aria-hidden': 'true' }, '−'),
@@ -76,7 +75,6 @@ function render(): void {
   replaceChildren(app, header, h('div', { id: 'notices', 'aria-live': 'polite' }), tablist, panel);
   app.setAttribute('aria-busy', 'false');
   document.title = `Results — ${view.experimentName}`;
-  void label;
 }
 
 function renderPersonas(panel: HTMLElement, view: ResultsView): void {
@@ -95,9 +93,9 @@ function renderPersonas(panel: HTMLElement, view: ResultsView): void {
   if (s.personaId) void showPersona(detail, view, s.personaId, s.questionId);
 }
 
-async function showPersona(slot: HTMLElement, view: ResultsView, personaId: string, questionId?: string): Promise<void> {
+async function showPersona(slot: HTMLElement, view: ResultsView, personaId: string, questionId?: string, reveal = false): Promise<void> {
   const opts: DetailOptions = {
-    onCell: (q) => { saveState({ questionId: q }); void showPersona(slot, view, personaId, q); },
+    onCell: (q) => { saveState({ questionId: q }); void showPersona(slot, view, personaId, q, true); },
     onOpenTemplate: (condition, line) => void call('openTemplate', { condition, line }).catch((e: unknown) => notify('error', errText(e))),
     onClose: () => { saveState(questionId ? { questionId: undefined } : { personaId: undefined, questionId: undefined }); render(); },
   };
@@ -109,7 +107,8 @@ async function showPersona(slot: HTMLElement, view: ResultsView, personaId: stri
       parts.push(renderDrillDown(d, view, opts));
     }
     replaceChildren(slot, ...parts);
-    if (questionId) document.getElementById('drill')?.scrollIntoView({ block: 'start' });
+    // Only a click reveals the drill-down; a restore or re-render keeps the user's scroll position.
+    if (questionId && reveal) document.getElementById('drill')?.scrollIntoView({ block: 'start' });
   } catch (e) {
     replaceChildren(slot, h('p', { class: 'notice warning' }, errText(e)));
   }

@@ -40,7 +40,8 @@ export function renderDrillDown(d: DrillDown, view: ResultsView, o: DetailOption
     h('h3', { id: 'drill-title' }, `${d.questionId} · persona ${d.personaId}`),
     h('p', { class: 'muted' }, d.theme),
     h('p', { class: 'real-answer', id: 'real-answer' }, h('strong', {}, 'Respondent’s real answer: '), h('span', {}, optionLabel('en', d.surveyAnswer)),
-      d.options.ar && d.surveyAnswer !== null ? h('span', { ...langAttrs('ar'), class: 'ar-inline' }, ` — ${optionLabel('ar', d.surveyAnswer)}`) : null),
+      d.options.ar && d.surveyAnswer !== null ? ' · ' : null,
+      d.options.ar && d.surveyAnswer !== null ? h('span', { ...langAttrs('ar'), class: 'ar-inline' }, optionLabel('ar', d.surveyAnswer)) : null),
     ...d.conditions.map((c) => h('div', { class: 'drill-condition', 'data-condition': c.condition },
       h('div', { class: 'section-header' }, h('h4', {}, c.label, h('span', { class: 'muted small' }, ` ${c.condition} · ${c.lang}`)),
         h('span', { class: 'actions' }, h('button', { type: 'button', class: 'link', 'data-open-template': c.condition, onclick: () => o.onOpenTemplate(c.condition, c.templateLine) }, `Open ${c.template}:${c.templateLine}`))),
@@ -55,7 +56,7 @@ export function renderDrillDown(d: DrillDown, view: ResultsView, o: DetailOption
           h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, '#'), h('th', { scope: 'col' }, 'Raw response'), h('th', { scope: 'col' }, 'Parsed'))),
           h('tbody', {}, ...v.samples.map((s) => h('tr', { class: s.parsed === null ? 'unparsed' : '' },
             h('td', { class: 'num' }, String(s.sample + 1)),
-            h('td', {}, s.text === null ? h('span', { class: 'error' }, s.error ?? 'request failed') : h('code', langAttrs(c.lang), JSON.stringify(s.text))),
+            h('td', {}, s.text === null ? h('span', { class: 'error' }, s.error ?? 'request failed') : s.text === '' ? h('span', { class: 'muted' }, '(empty reply)') : h('code', { ...langAttrs(c.lang), class: 'reply' }, s.text)),
             h('td', {}, s.parsed === null ? h('span', { class: 'muted' }, `unparsed${s.how ? ` (${s.how})` : ''}`) : `${optionLabel(c.lang, s.parsed)}${s.how ? ` · ${s.how}` : ''}`))))))))),
     h('p', {}, h('button', { type: 'button', class: 'secondary small', onclick: o.onClose }, 'Close drill-down')),
     view.recorded ? h('p', { class: 'muted small' }, 'Recorded answers (replay), not a live model.') : null);

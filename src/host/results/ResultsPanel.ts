@@ -48,11 +48,6 @@ export class ResultsPanel implements vscode.Disposable {
     ResultsPanel.current = new ResultsPanel(panel, extensionUri, log, undefined);
   }
 
-  /** For tests: the view currently shown. */
-  static get shown(): ResultsView | undefined {
-    return ResultsPanel.current?.view;
-  }
-
   private constructor(readonly panel: vscode.WebviewPanel, private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, initial: vscode.Uri | undefined) {
     this.pending = initial;
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity-bar.svg');

@@ -56,16 +56,19 @@ export async function writeRecordedWorkspace(dir: string, o: RecordedWorkspaceOp
   fs.mkdirSync(runDir, { recursive: true });
   const lines: string[] = [];
   let t = Date.parse(o.createdAt ?? '2024-02-20T12:00:00Z');
-  for (const s of rec.samples) {
-    if (!keep.has(s.personaId) || !qids.has(s.questionId) || !CONDITION[s.condition]) continue;
-    const condition = CONDITION[s.condition];
-    let r: ResponseRecord = {
-      hash: createHash('sha256').update(JSON.stringify([condition, s.personaId, s.questionId, s.variant, s.sample])).digest('hex').slice(0, 24),
-      condition, model: 'replay-gpt35', lang: s.condition, personaId: s.personaId, questionId: s.questionId, variant: s.variant, sample: s.sample,
-      text: s.text, cached: true, t: t++,
-    };
-    if (o.mutate) r = o.mutate(r);
-    lines.push(JSON.stringify(r));
+  for (const item of rec.items) {
+    if (!keep.has(item.personaId) || !qids.has(item.questionId) || !CONDITION[item.condition]) continue;
+    const condition = CONDITION[item.condition];
+    item.texts.forEach((text, k) => {
+      const sample = item.sampleIndices?.[k] ?? k;
+      let r: ResponseRecord = {
+        hash: createHash('sha256').update(JSON.stringify([condition, item.personaId, item.questionId, item.variant, sample])).digest('hex').slice(0, 24),
+        condition, model: 'replay-gpt35', lang: item.condition, personaId: item.personaId, questionId: item.questionId, variant: item.variant, sample,
+        text, cached: true, t: t++,
+      };
+      if (o.mutate) r = o.mutate(r);
+      lines.push(JSON.stringify(r));
+    });
   }
   fs.writeFileSync(path.join(runDir, 'responses.jsonl'), lines.join('\n') + '\n');
   const manifest: RunManifest = {
