@@ -30,8 +30,10 @@ export class ResultsPanel implements vscode.Disposable {
   private readonly cache = new Map<string, { stamp: string; run: Promise<LoadedRun> }>();
 
   /** Opens (or reveals) the panel on a run; with no run, asks which one (QuickPick) when there are several. */
-  static async show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, runUri?: vscode.Uri): Promise<ResultsPanel> {
-    const target = runUri instanceof vscode.Uri ? runUri : await pickRun(await findRuns());
+  static async show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, runUri?: vscode.Uri | string): Promise<ResultsPanel> {
+    // A Uri from the runs tree or the run engine; a path or URI string from other callers (tests, CLI hand-off).
+    const given = runUri instanceof vscode.Uri ? runUri : typeof runUri === 'string' && runUri ? (/^[a-z][\w+.-]+:\/\//i.test(runUri) ? vscode.Uri.parse(runUri) : vscode.Uri.file(runUri)) : undefined;
+    const target = given ?? await pickRun(await findRuns());
     if (ResultsPanel.current) {
       ResultsPanel.current.panel.reveal();
       if (target) await ResultsPanel.current.open(target);
