@@ -114,7 +114,7 @@ uiTest('pickers: next persona changes both panes; search narrows the personas; A
 
   await view.locator('#persona-search input').fill('sex:female');
   await view.locator('#persona-count', { hasText: ' of ' }).waitFor();
-  await view.locator('#pane-body-en .msg .content', { hasText: /female/ }).first().waitFor();
+  await view.locator('#pane-body-en .msg .content', { hasText: /female/i }).first().waitFor();
 
   await view.locator('#mode-ar').click();
   await view.locator('#pane-en').waitFor({ state: 'hidden' });

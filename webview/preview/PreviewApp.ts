@@ -186,7 +186,8 @@ export class PreviewApp {
   private drawSummary(render: PreviewRender): void {
     const model = render.model;
     replaceChildren(this.el.summary,
-      ...render.panes.map((p) => h('span', { id: `summary-${p.lang}` }, h('strong', {}, p.lang.toUpperCase()), ` ${formatTokens(p.tokens)} · ${formatCost(p.cost)}`)),
+      ...render.panes.map((p) => h('span', { id: `summary-${p.lang}` }, h('strong', {}, p.lang.toUpperCase()),
+        p.messages.length ? ` ${formatTokens(p.tokens)} · ${formatCost(p.cost)}` : ' not rendered (see the error)')),
       h('span', {}, model ? `per request, ${model.id} (${model.encoding}${model.priceSource === 'settings' ? ', price from settings' : model.priceSource === 'experiment' ? ', price from the experiment' : ', no price set'})` : 'no model'),
       h('span', { id: 'render-ms' }, `rendered in ${render.renderMs.toFixed(1)} ms`));
   }
@@ -317,7 +318,7 @@ function paneHeader(p: PreviewPane): Node[] {
   return [
     h('span', { class: 'lang' }, p.lang),
     h('span', { class: 'file', dir: 'ltr' }, p.file),
-    errors ? h('span', { class: 'sev-error' }, `${errors} error${errors > 1 ? 's' : ''}`) : null,
+    errors ? h('span', { class: 'sev-error', dir: 'ltr' }, `${errors} error${errors > 1 ? 's' : ''}`) : null,
     // English text inside an RTL pane: its own LTR run, or "163 tokens · $0.01" reads backwards.
     h('span', { class: 'cost', id: `tokens-${p.lang}`, dir: 'ltr' }, p.messages.length ? `${formatTokens(p.tokens)} · ${formatCost(p.cost)}` : ''),
   ].filter((n): n is HTMLElement => n !== null);

@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import type { AlignmentStudioApi } from '../../../src/extension';
 import type { PreviewSnapshot } from '../../../src/host/preview/PreviewPanel';
 import { waitFor } from './util';
 
@@ -114,6 +115,20 @@ describe('Preview', function () {
     const s = await paintedRender('the anthro pair', (x) => x.render!.base === 'prompts/anthro');
     assert.equal(s.render!.activeLang, 'ar');
     assert.deepEqual(s.render!.panes.map((p) => p.file), ['prompts/anthro.en.hbs', 'prompts/anthro.ar.hbs']);
+  });
+
+  it('follows the shared selection (Select Persona, template hover) and keeps its own pickers in step', async () => {
+    const ext = vscode.extensions.getExtension<AlignmentStudioApi>('alignment-studio.alignment-studio')!;
+    const api = await ext.activate();
+    const shared = await api.selection.ready();
+    const current = (await state())!.render!.selection.personaId;
+    const other = shared.personas.find((p) => p.id !== current && p.country === 'egypt');
+    assert.ok(other, 'another persona to pick');
+    await api.selection.selectPersona(other.id);
+    const s = await paintedRender(`persona ${other.id}`, (x) => x.render!.selection.personaId === other.id);
+    assert.equal(s.render!.variables.find((v) => v.path === 'persona.region')?.values.en, String(other.values.en.region));
+    await api.selection.selectVariant(1);
+    await paintedRender('variant 2', (x) => x.render!.selection.variant === 1);
   });
 
   it('estimates the whole experiment', async () => {
