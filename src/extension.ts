@@ -8,6 +8,8 @@ import { PreviewPanel } from './host/preview/PreviewPanel';
 import { ResultsPanel } from './host/results/ResultsPanel';
 import { WorkspaceTreeProvider } from './host/WorkspaceTreeProvider';
 import { runExperimentCommand } from './host/runExperimentCommand';
+import { ExperimentRunner, type RunOptions } from './host/run/ExperimentRunner';
+import { RunStatusBar } from './host/run/RunStatusBar';
 import { SelectionService } from './host/selection/SelectionService';
 import { selectPersonaCommand, selectQuestionCommand } from './host/selection/selectPersonaCommand';
 import { templateEditorSupport } from './host/templates/templateEditorSupport';
@@ -26,6 +28,8 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
   const tree = new WorkspaceTreeProvider();
   const uri = context.extensionUri;
   const selection = new SelectionService(context.workspaceState, log);
+  const runStatus = new RunStatusBar();
+  const runner = new ExperimentRunner(keys, runStatus, log);
 
   context.subscriptions.push(
     log,
@@ -39,7 +43,10 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
     // Not in the palette: lets tests and tools read what the preview last rendered and painted.
     vscode.commands.registerCommand('alignmentStudio.preview.state', () => PreviewPanel.snapshot()),
     vscode.commands.registerCommand('alignmentStudio.openResults', (run?: vscode.Uri) => ResultsPanel.show(uri, log, run)),
-    vscode.commands.registerCommand('alignmentStudio.runExperiment', (file?: vscode.Uri) => runExperimentCommand(log, file)),
+    runStatus,
+    runner,
+    vscode.commands.registerCommand('alignmentStudio.runExperiment', (file?: vscode.Uri, options?: RunOptions) => runExperimentCommand(runner, file, options)),
+    vscode.commands.registerCommand('alignmentStudio.showRunLog', (runId?: string) => runner.showLog(runId)),
     vscode.commands.registerCommand('alignmentStudio.setApiKey', (baseUrl?: string) => setApiKeyCommand(keys, baseUrl)),
     vscode.commands.registerCommand('alignmentStudio.showActivationTime', () => {
       void vscode.window.showInformationMessage(`Alignment Studio activated in ${api.activationMs.toFixed(1)} ms`);

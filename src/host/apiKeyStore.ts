@@ -1,4 +1,5 @@
 import type * as vscode from 'vscode';
+import { originOf, type KeyLookup } from '../core/run/createOpenAICompleter';
 
 /**
  * API keys live only in SecretStorage, one per endpoint origin (`https://api.openai.com`), so a key set for one
@@ -8,9 +9,15 @@ export class ApiKeyStore {
   constructor(private readonly secrets: vscode.SecretStorage) {}
 
   static originOf(baseUrl: string): string {
-    const u = new URL(baseUrl);
-    if (u.protocol !== 'https:' && u.protocol !== 'http:') throw new Error(`Unsupported protocol in ${baseUrl}`);
-    return u.origin;
+    return originOf(baseUrl);
+  }
+
+  /** The engine's key lookup: the key stored for exactly this origin, nothing else. */
+  readonly lookup: KeyLookup = (origin) => this.secrets.get(ApiKeyStore.keyName(originOf(origin)));
+
+  /** Whether a key is stored for the endpoint's origin (the key itself is not returned). */
+  async has(baseUrl: string): Promise<boolean> {
+    return (await this.get(baseUrl)) !== undefined;
   }
 
   private static keyName(origin: string): string {

@@ -17,20 +17,22 @@ interface Location {
 export class ResponseCache {
   private readonly index = new Map<string, Location>();
 
-  /** Indexes the successful records of every run under `runsDir` except `excludeRunId`. */
-  static scan(runsDir: string, excludeRunId?: string): ResponseCache {
+  /** Indexes the successful records of every run under `runsDirs` except `excludeRunId`. */
+  static scan(runsDirs: string | string[], excludeRunId?: string): ResponseCache {
     const cache = new ResponseCache();
-    let runs: string[] = [];
-    try {
-      runs = fs.readdirSync(runsDir);
-    } catch {
-      return cache;
-    }
-    for (const run of runs.sort()) {
-      if (run === excludeRunId) continue;
-      const file = path.join(runsDir, run, RESPONSES_FILE);
-      for (const { record, offset, length } of readResponsesLocated(file)) {
-        if (record.text !== null && !record.error) cache.index.set(record.hash, { file, offset, length });
+    for (const runsDir of Array.isArray(runsDirs) ? runsDirs : [runsDirs]) {
+      let runs: string[] = [];
+      try {
+        runs = fs.readdirSync(runsDir);
+      } catch {
+        continue;
+      }
+      for (const run of runs.sort()) {
+        if (run === excludeRunId) continue;
+        const file = path.join(runsDir, run, RESPONSES_FILE);
+        for (const { record, offset, length } of readResponsesLocated(file)) {
+          if (record.text !== null && !record.error) cache.index.set(record.hash, { file, offset, length });
+        }
       }
     }
     return cache;

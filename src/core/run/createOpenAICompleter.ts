@@ -11,7 +11,7 @@ export function originOf(baseURL: string): string {
 }
 
 /** Looks up the API key for one origin (SecretStorage in VS Code, an env var in the CLI); never another origin's. */
-export type KeyLookup = (origin: string) => Promise<string | undefined> | string | undefined;
+export type KeyLookup = (origin: string) => PromiseLike<string | undefined> | string | undefined;
 
 type OpenAIModule = typeof import('openai');
 let sharedFetch: FetchLike | undefined;

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { ModelSpec } from '../experiment';
+import type { ExperimentSpec, ModelSpec } from '../experiment';
 import type { Diagnostic, Persona, Question } from '../model';
 import { loadPersonas } from '../persona/loadPersonas';
 import { loadSurvey } from '../survey/loadSurvey';
@@ -26,9 +26,15 @@ export type RendererFactory = (spec: RunPlan['spec'], resolve: (p: string) => st
  */
 export async function openExperiment(file: string, createRenderer: RendererFactory, settingsModels: readonly ModelSpec[] = []): Promise<OpenedExperiment> {
   const abs = path.resolve(file);
+  const { spec, warnings } = parseExperiment(await readFile(abs, 'utf8'), abs, settingsModels);
+  return openExperimentSpec(spec, abs, createRenderer, warnings);
+}
+
+/** Like openExperiment for a spec built in code (e.g. a quick run), with paths relative to `file`'s folder. */
+export async function openExperimentSpec(spec: ExperimentSpec, file: string, createRenderer: RendererFactory, warnings: Diagnostic[] = []): Promise<OpenedExperiment> {
+  const abs = path.resolve(file);
   const dir = path.dirname(abs);
   const resolve = (p: string): string => path.resolve(dir, p);
-  const { spec, warnings } = parseExperiment(await readFile(abs, 'utf8'), abs, settingsModels);
   const [survey, personas] = await Promise.all([loadSurvey(resolve(spec.survey)), loadPersonas(resolve(spec.personas))]);
   const render = await createRenderer(spec, resolve, survey.questions, personas);
   return { file: abs, plan: planRun(spec, personas, survey.questions, render), warnings, resolve };

@@ -29,6 +29,8 @@ export interface PrepareRunOptions {
   /** Continue this run id; `auto` (default) continues the latest unfinished run of the same experiment; `never` always starts a new one. */
   resume?: string;
   countTokens?: TokenCounter;
+  /** More run folders whose answers serve as cache (e.g. quick runs in `.alignment/quick`). */
+  cacheDirs?: string[];
   /** For new run ids (tests). */
   now?: Date;
 }
@@ -63,7 +65,7 @@ export function prepareRun(experiment: OpenedExperiment, options: PrepareRunOpti
   }
   const done = new Set<string>();
   if (runId) for (const r of readResponses(path.join(runsDir, runId, RESPONSES_FILE))) if (r.text !== null) done.add(r.hash);
-  const cache = ResponseCache.scan(runsDir, runId);
+  const cache = ResponseCache.scan([runsDir, ...(options.cacheDirs ?? [])], runId);
   const estimate = estimateRun(expandRequests(experiment.plan), options.countTokens ?? ((t) => Math.ceil(t.length / 4)), done, cache);
   return {
     experiment, runsDir, runId: runId ?? newRunId(spec.name, options.now), resuming: Boolean(runId), done, cache, estimate,

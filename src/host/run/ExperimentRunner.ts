@@ -1,0 +1,200 @@
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { InputError } from '../../core/errors';
+import { originOf } from '../../core/run/createOpenAICompleter';
+import { createTemplateRenderer } from '../../core/run/createTemplateRenderer';
+import { createTokenCounter } from '../../core/run/createTokenCounter';
+import { executeRun, type ExecutedRun } from '../../core/run/executeRun';
+import { openExperiment, type OpenedExperiment } from '../../core/run/openExperiment';
+import { prepareRun, ResumeError, type PreparedRun } from '../../core/run/prepareRun';
+import type { RunProgress } from '../../core/run/runRequests';
+import type { ApiKeyStore } from '../apiKeyStore';
+import { readModelSettings } from './readModelSettings';
+import type { RunStatusBar } from './RunStatusBar';
+
+/** Options of a run started from code (tests, other commands). */
+export interface RunOptions {
+  /** Ask before starting (default: the `alignmentStudio.run.confirm` setting). */
+  confirm?: boolean;
+  /** Open the results panel when the run completes (default true). */
+  openResults?: boolean;
+}
+
+/** Where a workspace keeps its runs. */
+export function runsDirFor(file: vscode.Uri): { workspaceDir: string; runsDir: string; quickDir: string } {
+  const workspaceDir = vscode.workspace.getWorkspaceFolder(file)?.uri.fsPath ?? path.dirname(file.fsPath);
+  return { workspaceDir, runsDir: path.join(workspaceDir, '.alignment', 'runs'), quickDir: path.join(workspaceDir, '.alignment', 'quick') };
+}
+
+/** Turns a core input error into a notification that opens the file at the line. */
+export async function showInputError(e: unknown, log: vscode.LogOutputChannel): Promise<void> {
+  const message = e instanceof Error ? e.message : String(e);
+  log.error(message);
+  if (e instanceof InputError) {
+    const action = await vscode.window.showErrorMessage(`Alignment Studio: ${message}`, 'Open File');
+    if (action) {
+      const pos = new vscode.Position(Math.max(0, e.location.line - 1), Math.max(0, e.location.column - 1));
+      await vscode.window.showTextDocument(vscode.Uri.file(e.location.file), { selection: new vscode.Range(pos, pos) });
+    }
+  } else {
+    void vscode.window.showErrorMessage(`Alignment Studio: ${message}`);
+  }
+}
+
+/**
+ * "Run Experiment": validates the experiment, shows the estimate (requests, cache, tokens, cost) and asks to
+ * confirm, then runs it with a cancellable progress notification, a status bar item and a log channel per run,
+ * and opens the results. An unfinished run of the same experiment (a crash, a window reload, a cancel) is
+ * continued rather than started again.
+ */
+export class ExperimentRunner implements vscode.Disposable {
+  private readonly running = new Set<string>();
+  private readonly channels: vscode.LogOutputChannel[] = [];
+
+  constructor(
+    private readonly keys: ApiKeyStore,
+    private readonly statusBar: RunStatusBar,
+    private readonly log: vscode.LogOutputChannel,
+  ) {}
+
+  async run(file?: vscode.Uri, options: RunOptions = {}): Promise<vscode.Uri | undefined> {
+    const target = file ?? (await pickExperiment());
+    if (!target) return undefined;
+    if (this.running.has(target.fsPath)) {
+      void vscode.window.showWarningMessage(`Alignment Studio: ${vscode.workspace.asRelativePath(target)} is already running.`);
+      return undefined;
+    }
+    this.running.add(target.fsPath);
+    try {
+      return await this.runUnguarded(target, options);
+    } finally {
+      this.running.delete(target.fsPath);
+    }
+  }
+
+  private async runUnguarded(target: vscode.Uri, options: RunOptions): Promise<vscode.Uri | undefined> {
+    const { workspaceDir, runsDir, quickDir } = runsDirFor(target);
+    let experiment: OpenedExperiment;
+    let prepared: PreparedRun;
+    try {
+      experiment = await openExperiment(target.fsPath, createTemplateRenderer, readModelSettings(this.log));
+      for (const w of experiment.warnings) this.log.warn(`${w.file}:${w.line}:${w.column}: ${w.message}`);
+      prepared = prepareRun(experiment, { runsDir, cacheDirs: [quickDir], countTokens: await createTokenCounter(experiment.plan.spec.models) });
+    } catch (e) {
+      if (e instanceof InputError || e instanceof ResumeError) {
+        await showInputError(e, this.log);
+        return undefined;
+      }
+      throw e;
+    }
+    const { spec } = experiment.plan;
+    const confirm = options.confirm ?? vscode.workspace.getConfiguration('alignmentStudio.run').get<boolean>('confirm', true);
+    if (confirm && !(await this.confirm(prepared))) return undefined;
+
+    const channel = vscode.window.createOutputChannel(`Alignment Run ${prepared.runId}`, { log: true });
+    this.channels.push(channel);
+    while (this.channels.length > 5) this.channels.shift()!.dispose();
+    const e = prepared.estimate;
+    channel.info(`${prepared.resuming ? 'resuming' : 'starting'} run ${prepared.runId} of ${vscode.workspace.asRelativePath(target)}`);
+    channel.info(`${e.samples} samples: ${e.alreadyDone} already in the run, ${e.cached} cached, ${e.requests} requests (${e.recordedRequests} recorded); ~${e.inputTokens} input tokens; cost ${formatCost(e.cost)}`);
+    const name = spec.name.length > 30 ? `${spec.name.slice(0, 29)}…` : spec.name;
+    this.statusBar.start(name, { title: 'Show Run Log', command: 'alignmentStudio.showRunLog', arguments: [prepared.runId] });
+
+    let result: ExecutedRun | undefined;
+    try {
+      result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `${spec.name}${prepared.recorded ? ' (recorded answers)' : ''}`, cancellable: true },
+        async (progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => {
+            channel.info('cancel requested: aborting in-flight requests');
+            controller.abort();
+          });
+          let reported = 0;
+          return executeRun(prepared, {
+            keys: this.keys.lookup,
+            signal: controller.signal,
+            workspaceDir,
+            log: (m) => channel.info(m),
+            onProgress: (p) => {
+              const pct = p.planned ? ((p.done + p.failed) / p.planned) * 100 : 0;
+              progress.report({ increment: Math.max(0, pct - reported), message: progressMessage(p) });
+              reported = Math.max(reported, pct);
+              this.statusBar.update(name, p);
+            },
+          });
+        },
+      );
+    } catch (err) {
+      channel.error(err instanceof Error ? err.message : String(err));
+      await showInputError(err, this.log);
+      return undefined;
+    } finally {
+      this.statusBar.finish();
+    }
+    const s = result.summary;
+    const line = `${s.status}: ${s.done}/${s.planned} answered (${s.cached} cached), ${s.failed} failed, ${s.retries} retries in ${(s.elapsedMs / 1000).toFixed(1)} s${s.cost ? `, $${s.cost.toFixed(4)}` : ''}`;
+    channel.info(line);
+    this.log.info(`run ${result.runId}: ${line}`);
+    const runUri = vscode.Uri.file(result.runDir);
+    if (s.status === 'completed' && (options.openResults ?? true)) await vscode.commands.executeCommand('alignmentStudio.openResults', runUri);
+    const actions = s.status === 'completed' ? ['Show Log'] : ['Open Results', 'Show Log'];
+    const notify = s.status === 'failed' || s.failed > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
+    void notify(`Alignment Studio: ${spec.name} — ${line}${s.error ? ` (${s.error})` : ''}${s.status === 'cancelled' ? '. Run again to continue where it stopped.' : ''}`, ...actions).then((a) => {
+      if (a === 'Open Results') void vscode.commands.executeCommand('alignmentStudio.openResults', runUri);
+      if (a === 'Show Log') channel.show();
+    });
+    return runUri;
+  }
+
+  /** The estimate as a modal; a live endpoint without a stored key is pointed out (local servers need none). */
+  private async confirm(prepared: PreparedRun): Promise<boolean> {
+    const e = prepared.estimate;
+    const { spec } = prepared.experiment.plan;
+    const lines = [
+      `${e.samples} samples${prepared.resuming ? ` — continuing run ${prepared.runId} (${e.alreadyDone} already answered)` : ''}`,
+      `${e.cached} from earlier runs (cache), ${e.requests} requests to make${e.recordedRequests ? ` (${e.recordedRequests} from recorded answers, offline)` : ''}`,
+      `~${e.inputTokens.toLocaleString('en-US')} input tokens, ≤ ${e.outputTokensMax.toLocaleString('en-US')} output tokens`,
+      `Cost: ${formatCost(e.cost)}`,
+    ];
+    for (const m of spec.models) {
+      if (m.kind !== 'openai' || !m.baseURL || !spec.conditions.some((c) => c.model === m.id)) continue;
+      if (!(await this.keys.has(m.baseURL))) lines.push(`No API key stored for ${originOf(m.baseURL)} (fine for a local server; else use "Set API Key").`);
+    }
+    const choice = await vscode.window.showInformationMessage(`Run "${spec.name}"?`, { modal: true, detail: lines.join('\n') }, prepared.resuming ? 'Continue Run' : 'Run');
+    return choice !== undefined;
+  }
+
+  /** Shows the log channel of a run of this session. */
+  showLog(runId?: string): void {
+    const channel = (runId && this.channels.find((c) => c.name.endsWith(runId))) || this.channels.at(-1);
+    if (channel) channel.show();
+    else this.log.show();
+  }
+
+  dispose(): void {
+    for (const c of this.channels) c.dispose();
+  }
+}
+
+function formatCost(cost: number | null): string {
+  return cost === null ? 'unknown (a model has no price)' : cost === 0 ? 'free' : `≤ $${cost.toFixed(4)}`;
+}
+
+function progressMessage(p: RunProgress): string {
+  const eta = p.etaSec === undefined ? '' : ` · ~${p.etaSec < 90 ? `${Math.ceil(p.etaSec)} s` : `${Math.ceil(p.etaSec / 60)} min`} left`;
+  return `${p.done}/${p.planned} done · ${p.cached} cached · ${p.failed} failed · ${p.ratePerSec.toFixed(1)}/s${eta}${p.cost ? ` · $${p.cost.toFixed(4)}` : ''}`;
+}
+
+async function pickExperiment(): Promise<vscode.Uri | undefined> {
+  const files = await vscode.workspace.findFiles('**/*.experiment.json', '**/{node_modules,.alignment}/**', 200);
+  if (files.length === 0) {
+    void vscode.window.showWarningMessage('Alignment Studio: no *.experiment.json in this workspace.');
+    return undefined;
+  }
+  const active = vscode.window.activeTextEditor?.document.uri;
+  if (active && files.some((f) => f.fsPath === active.fsPath)) return active;
+  if (files.length === 1) return files[0];
+  const pick = await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { title: 'Run which experiment?' });
+  return pick?.uri;
+}
