@@ -30,10 +30,8 @@ export class ResultsPanel implements vscode.Disposable {
   private readonly cache = new Map<string, { stamp: string; run: Promise<LoadedRun> }>();
 
   /** Opens (or reveals) the panel on a run; with no run, asks which one (QuickPick) when there are several. */
-  static async show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, runUri?: vscode.Uri | string): Promise<ResultsPanel> {
-    // A Uri from the runs tree or the run engine; a path or URI string from other callers (tests, CLI hand-off).
-    const given = runUri instanceof vscode.Uri ? runUri : typeof runUri === 'string' && runUri ? (/^[a-z][\w+.-]+:\/\//i.test(runUri) ? vscode.Uri.parse(runUri) : vscode.Uri.file(runUri)) : undefined;
-    const target = given ?? await pickRun(await findRuns());
+  static async show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, runUri?: unknown): Promise<ResultsPanel> {
+    const target = runArgument(runUri) ?? await pickRun(await findRuns());
     if (ResultsPanel.current) {
       ResultsPanel.current.panel.reveal();
       if (target) await ResultsPanel.current.open(target);
@@ -164,6 +162,18 @@ export class ResultsPanel implements vscode.Disposable {
 }
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
+
+/**
+ * The run directory a command argument names: a Uri (run engine, tree item click), a tree node `{ uri }` (inline
+ * action; its uri is the manifest), or a path / URI string. Anything else: undefined (then we ask).
+ */
+function runArgument(arg: unknown): vscode.Uri | undefined {
+  let uri: vscode.Uri | undefined;
+  if (arg instanceof vscode.Uri) uri = arg;
+  else if (isObject(arg) && arg.uri instanceof vscode.Uri) uri = arg.uri;
+  else if (isString(arg)) uri = /^[a-z][\w+.-]+:\/\//i.test(arg) ? vscode.Uri.parse(arg) : vscode.Uri.file(arg);
+  return uri && uri.path.endsWith('/manifest.json') ? vscode.Uri.joinPath(uri, '..') : uri;
+}
 
 /** A validated request parameter (the webview is untrusted input). */
 function param<T>(params: unknown, key: string, ok: (v: unknown) => v is T): T {
