@@ -164,10 +164,11 @@ export class ClusterResampler {
 
 /**
  * Bootstrap and sign flips for the mean of a short vector of paired differences (one persona's items), with one
- * shared random stream for all vectors: index i of resample r is u[r][i] mod n. Cheap enough for 300+ personas.
+ * shared random stream for all vectors: index i of resample r is ⌊u[r][i] · n⌋. Cheap enough for 300+ personas.
  */
 export class ItemResampler {
-  private readonly draws: Uint32Array;
+  /** Uniform draws in [0, 1): item i of resample r is ⌊draws[r][i] · n⌋ (cheaper than an integer modulo). */
+  private readonly draws: Float64Array;
   private readonly flips: Uint32Array;
   private readonly words: number;
 
@@ -175,9 +176,9 @@ export class ItemResampler {
     private readonly maxItems: number,
     private readonly opts: { seed: number; context: string; bootstrap: number; permutations: number; confidence: number },
   ) {
-    this.draws = new Uint32Array(opts.bootstrap * maxItems);
+    this.draws = new Float64Array(opts.bootstrap * maxItems);
     const rand = seededUint32(opts.seed, `boot:${opts.context}`);
-    for (let i = 0; i < this.draws.length; i++) this.draws[i] = rand();
+    for (let i = 0; i < this.draws.length; i++) this.draws[i] = rand() / 4294967296;
     this.words = Math.ceil(maxItems / 32);
     this.flips = new Uint32Array(opts.permutations * this.words);
     const flip = seededUint32(opts.seed, `perm:${opts.context}`);
@@ -196,7 +197,7 @@ export class ItemResampler {
     for (let r = 0; r < opts.bootstrap; r++) {
       let s = 0;
       const base = r * maxItems;
-      for (let i = 0; i < n; i++) s += diffs[draws[base + i]! % n]!;
+      for (let i = 0; i < n; i++) s += diffs[(draws[base + i]! * n) | 0]!;
       stats[r] = s / n;
     }
     stats.sort();

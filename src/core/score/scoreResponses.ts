@@ -115,6 +115,8 @@ function sortSamples(it: ItemAcc): void {
 
 interface Scored {
   key: string;
+  /** Dense index of the persona (for distinct-persona counts). */
+  pi: number;
   /** `field\0value` of the breakdown groups of the item: persona fields (shared per persona), theme and question
    * (shared per question), variant. */
   pk: readonly string[];
@@ -133,20 +135,28 @@ interface Scored {
   randomHard: number;
 }
 
+/** Sums of item scores over a set of items, and the distinct personas among them (by persona index). */
 class Acc {
   soft = 0;
   hard = 0;
   rs = 0;
   rh = 0;
   n = 0;
-  personas = new Set<string>();
-  add(x: { soft: number; hard: number; randomSoft: number; randomHard: number }, personaId: string): void {
+  personas = 0;
+  private readonly seen: Uint8Array;
+  constructor(personaCount: number) {
+    this.seen = new Uint8Array(personaCount);
+  }
+  add(x: { soft: number; hard: number; randomSoft: number; randomHard: number }, personaIndex: number): void {
     this.soft += x.soft;
     this.hard += x.hard;
     this.rs += x.randomSoft;
     this.rh += x.randomHard;
     this.n++;
-    this.personas.add(personaId);
+    if (!this.seen[personaIndex]) {
+      this.seen[personaIndex] = 1;
+      this.personas++;
+    }
   }
   scores(): AlignmentScores {
     const n = this.n || NaN;
@@ -157,7 +167,7 @@ class Acc {
     return {
       soft, hard, randomSoft, randomHard,
       softNorm: normalise(soft, randomSoft), hardNorm: normalise(hard, randomHard),
-      items: this.n, personas: this.personas.size,
+      items: this.n, personas: this.personas,
     };
   }
 }
@@ -300,6 +310,12 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   // Breakdown group keys, computed once per persona and per item.
   const personaGroupCache = new Map<string, string[]>();
   const questionGroupCache = new Map<string, string[]>();
+  const personaIndex = new Map<string, number>();
+  const indexOf = (personaId: string): number => {
+    let i = personaIndex.get(personaId);
+    if (i === undefined) personaIndex.set(personaId, (i = personaIndex.size));
+    return i;
+  };
   const personaKeys = (personaId: string): string[] => {
     let pk = personaGroupCache.get(personaId);
     if (!pk) {
@@ -328,7 +344,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       const s = surveyAnswer(it.personaId, it.questionId, qi);
       if (typeof s !== 'number') { f[s]++; continue; }
       candidates[ci]!.set(key, {
-        key, pk: personaKeys(it.personaId), qk: questionKeys(it.questionId), vk: VARIANT_KEYS[it.variant] ?? `variant${SEP}${it.variant}`,
+        key, pi: indexOf(it.personaId), pk: personaKeys(it.personaId), qk: questionKeys(it.questionId), vk: VARIANT_KEYS[it.variant] ?? `variant${SEP}${it.variant}`,
         answers, personaId: it.personaId, questionId: it.questionId, variant: it.variant, votes, s, soft: 0, hard: 0, randomSoft: 0, randomHard: 0,
       });
     }
@@ -366,22 +382,23 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   const personaScores: ScoreReport['personas'] = [];
   const itemRows: ItemScore[] = [];
   const conditionScores: ConditionScore[] = conditions.map((cond, ci) => {
-    const overall = new Acc();
+    const np = personaIndex.size;
+    const overall = new Acc(np);
     const byGroup = new Map<string, Acc>();
     const byPersona = new Map<string, Acc>();
+    const group = (gk: string): Acc => {
+      let g = byGroup.get(gk);
+      if (!g) byGroup.set(gk, (g = new Acc(np)));
+      return g;
+    };
     for (const sc of scored[ci]!.values()) {
-      overall.add(sc, sc.personaId);
-      const addTo = (gk: string) => {
-        let g = byGroup.get(gk);
-        if (!g) byGroup.set(gk, (g = new Acc()));
-        g.add(sc, sc.personaId);
-      };
-      for (const gk of sc.pk) addTo(gk);
-      for (const gk of sc.qk) addTo(gk);
-      addTo(sc.vk);
+      overall.add(sc, sc.pi);
+      for (const gk of sc.pk) group(gk).add(sc, sc.pi);
+      for (const gk of sc.qk) group(gk).add(sc, sc.pi);
+      group(sc.vk).add(sc, sc.pi);
       let pa = byPersona.get(sc.personaId);
-      if (!pa) byPersona.set(sc.personaId, (pa = new Acc()));
-      pa.add(sc, sc.personaId);
+      if (!pa) byPersona.set(sc.personaId, (pa = new Acc(np)));
+      pa.add(sc, sc.pi);
       if (include.items) {
         itemRows.push({
           condition: cond.id, personaId: sc.personaId, questionId: sc.questionId, variant: sc.variant, votes: sc.votes,
@@ -399,7 +416,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     return {
       condition: cond.id, ...(cond.label ? { label: cond.label } : {}), lang: cond.lang, model: cond.model, recorded: !!cond.recorded,
       scores: overall.scores(),
-      acrossVariants: new Acc().scores(),
+      acrossVariants: new Acc(0).scores(),
       funnel: funnels[ci]!,
       parse: parse[ci]!,
       consistency: consistency(cond.id, items[ci]!, settings),
@@ -416,7 +433,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       sortSamples(it);
       e.byVariant.push(it);
     }
-    const out = new Map<string, { personaId: string; votes: Vote[]; s: number; q: QuestionInfo }>();
+    const out = new Map<string, { pi: number; votes: Vote[]; s: number; q: QuestionInfo }>();
     for (const [k, e] of byPq) {
       const qi = questions.get(e.questionId)!;
       if (skip.has(e.questionId)) continue;
@@ -425,7 +442,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       const votes = majorityVote(answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${k}${SEP}pooled` : '');
       if (!votes.length) continue;
       const s = surveyAnswer(e.personaId, e.questionId, qi);
-      if (typeof s === 'number') out.set(k, { personaId: e.personaId, votes, s, q: qi });
+      if (typeof s === 'number') out.set(k, { pi: indexOf(e.personaId), votes, s, q: qi });
     }
     return out;
   });
@@ -435,7 +452,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     for (const p of pooled.slice(1)) for (const k of pooledCommon) if (!p.has(k)) pooledCommon.delete(k);
   }
   conditions.forEach((_, ci) => {
-    const acc = new Acc();
+    const acc = new Acc(personaIndex.size);
     for (const [k, e] of pooled[ci]!) {
       if (pooledCommon && !pooledCommon.has(k)) continue;
       const m = { soft: 0, hard: 0, randomSoft: 0, randomHard: 0 };
@@ -446,7 +463,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
         m.randomSoft += v.weight * x.randomSoft;
         m.randomHard += v.weight * x.randomHard;
       }
-      acc.add(m, e.personaId);
+      acc.add(m, e.pi);
     }
     conditionScores[ci]!.acrossVariants = acc.scores();
   });
