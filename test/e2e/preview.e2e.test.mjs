@@ -141,3 +141,34 @@ uiTest('a broken template shows its error and the diagnostic jumps to the line',
   const status = wb.page.locator('.statusbar-item', { hasText: new RegExp(`^\\s*Ln ${line}, Col \\d+`) });
   await status.first().waitFor();
 });
+
+uiTest('after a window reload the preview comes back with its persona, pane mode and template', async () => {
+  await view.locator('#mode-en').click();
+  const persona = await view.locator('#persona-select').evaluate((el) => el.value);
+  assert.ok(persona, 'a persona is selected');
+  await wb.runCommand('Developer: Reload Window');
+  await wb.page.locator('.monaco-workbench').waitFor();
+  await wb.page.waitForFunction(() => !!window.driver, null, { timeout: 60000 });
+  await wb.page.evaluate(() => window.driver.whenWorkbenchRestored());
+  view = wb.webview();
+  await view.locator('#pane-body-en .msg .content').first().waitFor({ state: 'visible' });
+  assert.equal(await view.locator('#persona-select').evaluate((el) => el.value), persona);
+  assert.equal(await view.locator('#mode-en').getAttribute('aria-pressed'), 'true');
+  assert.ok(await view.locator('#pane-ar').isHidden());
+  assert.match(await view.locator('#template').textContent(), /prompts\/persona\.\{en,ar\}\.hbs/);
+  await wb.screenshot('preview-restored');
+});
+
+uiTest('keyboard: Tab reaches the pickers and Enter on "next question" moves to the next question', async () => {
+  const before = await view.locator('#question-select').evaluate((el) => el.value);
+  await view.locator('#question-prev').focus();
+  await wb.page.keyboard.press('Tab');
+  await wb.page.keyboard.press('Tab');
+  assert.equal(await view.locator('#question-next').evaluate((el) => el === document.activeElement), true, 'focus on next question');
+  await wb.page.keyboard.press('Enter');
+  await view.locator('#question-select').evaluate((el, b) => new Promise((resolve) => {
+    const check = () => (el.value !== b ? resolve() : setTimeout(check, 20));
+    check();
+  }), before);
+  assert.notEqual(await view.locator('#question-select').evaluate((el) => el.value), before);
+});
