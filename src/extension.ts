@@ -10,6 +10,9 @@ import { WorkspaceTreeProvider } from './host/WorkspaceTreeProvider';
 import { runExperimentCommand } from './host/runExperimentCommand';
 import { ExperimentRunner, type RunOptions } from './host/run/ExperimentRunner';
 import { RunStatusBar } from './host/run/RunStatusBar';
+import { AnswersDocumentProvider } from './host/run/AnswersDocumentProvider';
+import { RunForPersonaCodeLensProvider } from './host/run/RunForPersonaCodeLensProvider';
+import { runForPersona, type RunForPersonaArgs } from './host/run/runForPersona';
 import { SelectionService } from './host/selection/SelectionService';
 import { selectPersonaCommand, selectQuestionCommand } from './host/selection/selectPersonaCommand';
 import { templateEditorSupport } from './host/templates/templateEditorSupport';
@@ -30,6 +33,8 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
   const selection = new SelectionService(context.workspaceState, log);
   const runStatus = new RunStatusBar();
   const runner = new ExperimentRunner(keys, runStatus, log);
+  const answers = new AnswersDocumentProvider();
+  const runLenses = new RunForPersonaCodeLensProvider(selection);
 
   context.subscriptions.push(
     log,
@@ -47,6 +52,11 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
     runner,
     vscode.commands.registerCommand('alignmentStudio.runExperiment', (file?: vscode.Uri, options?: RunOptions) => runExperimentCommand(runner, file, options)),
     vscode.commands.registerCommand('alignmentStudio.showRunLog', (runId?: string) => runner.showLog(runId)),
+    answers,
+    vscode.workspace.registerTextDocumentContentProvider(AnswersDocumentProvider.scheme, answers),
+    vscode.commands.registerCommand('alignmentStudio.runForPersona', (args?: RunForPersonaArgs) => runForPersona({ selection, keys, answers, log }, args)),
+    runLenses,
+    vscode.languages.registerCodeLensProvider({ pattern: '**/prompts/**/*.hbs' }, runLenses),
     vscode.commands.registerCommand('alignmentStudio.setApiKey', (baseUrl?: string) => setApiKeyCommand(keys, baseUrl)),
     vscode.commands.registerCommand('alignmentStudio.showActivationTime', () => {
       void vscode.window.showInformationMessage(`Alignment Studio activated in ${api.activationMs.toFixed(1)} ms`);

@@ -1,7 +1,7 @@
 // A fake OpenAI-compatible chat endpoint (node:http on 127.0.0.1, random port) for tests and benchmarks.
 // Faults are injected per request with a seeded PRNG so a failing test can be replayed exactly.
 import * as http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /** What the server answers with (the `content` of each choice). */
 export type AnswerMode =
@@ -103,7 +103,7 @@ export class FakeOpenAIServer {
   readonly stats: FakeServerStats = { requests: 0, ok: 0, faults: {}, authorizations: new Set(), nValues: [], bodies: [] };
   keepBodies = false;
   private server: http.Server | undefined;
-  private readonly sockets = new Set<import('node:net').Socket>();
+  private readonly sockets = new Set<Socket>();
   private readonly attempts = new Map<string, number>();
   private readonly hanging = new Set<http.ServerResponse>();
   private random: () => number;

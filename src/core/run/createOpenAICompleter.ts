@@ -1,3 +1,4 @@
+import type * as OpenAINamespace from 'openai';
 import type { ModelSpec } from '../experiment';
 import { createNodeFetch, type FetchLike } from './createNodeFetch';
 import { RequestError, errorForStatus, parseRetryAfter } from './RequestError';
@@ -13,7 +14,7 @@ export function originOf(baseURL: string): string {
 /** Looks up the API key for one origin (SecretStorage in VS Code, an env var in the CLI); never another origin's. */
 export type KeyLookup = (origin: string) => PromiseLike<string | undefined> | string | undefined;
 
-type OpenAIModule = typeof import('openai');
+type OpenAIModule = typeof OpenAINamespace;
 let sharedFetch: FetchLike | undefined;
 let openaiModule: Promise<OpenAIModule> | undefined;
 // Loaded on first use: the SDK costs start-up time that estimate-only and replay runs do not need.
