@@ -26,19 +26,19 @@ export function runsDirFor(file: vscode.Uri): { workspaceDir: string; runsDir: s
   return { workspaceDir, runsDir: path.join(workspaceDir, '.alignment', 'runs'), quickDir: path.join(workspaceDir, '.alignment', 'quick') };
 }
 
-/** Turns a core input error into a notification that opens the file at the line. */
-export async function showInputError(e: unknown, log: vscode.LogOutputChannel): Promise<void> {
+/** Turns a core input error into a notification that opens the file at the line (not awaited: nobody may click). */
+export function showInputError(e: unknown, log: vscode.LogOutputChannel): void {
   const message = e instanceof Error ? e.message : String(e);
   log.error(message);
-  if (e instanceof InputError) {
-    const action = await vscode.window.showErrorMessage(`Alignment Studio: ${message}`, 'Open File');
-    if (action) {
-      const pos = new vscode.Position(Math.max(0, e.location.line - 1), Math.max(0, e.location.column - 1));
-      await vscode.window.showTextDocument(vscode.Uri.file(e.location.file), { selection: new vscode.Range(pos, pos) });
-    }
-  } else {
+  if (!(e instanceof InputError)) {
     void vscode.window.showErrorMessage(`Alignment Studio: ${message}`);
+    return;
   }
+  void vscode.window.showErrorMessage(`Alignment Studio: ${message}`, 'Open File').then(async (action) => {
+    if (!action) return;
+    const pos = new vscode.Position(Math.max(0, e.location.line - 1), Math.max(0, e.location.column - 1));
+    await vscode.window.showTextDocument(vscode.Uri.file(e.location.file), { selection: new vscode.Range(pos, pos) });
+  });
 }
 
 /**
@@ -82,7 +82,7 @@ export class ExperimentRunner implements vscode.Disposable {
       prepared = prepareRun(experiment, { runsDir, cacheDirs: [quickDir], countTokens: await createTokenCounter(experiment.plan.spec.models) });
     } catch (e) {
       if (e instanceof InputError || e instanceof ResumeError) {
-        await showInputError(e, this.log);
+        showInputError(e, this.log);
         return undefined;
       }
       throw e;
@@ -127,7 +127,7 @@ export class ExperimentRunner implements vscode.Disposable {
       );
     } catch (err) {
       channel.error(err instanceof Error ? err.message : String(err));
-      await showInputError(err, this.log);
+      showInputError(err, this.log);
       return undefined;
     } finally {
       this.statusBar.finish();

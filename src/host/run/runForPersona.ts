@@ -64,7 +64,7 @@ export async function runForPersona(deps: RunForPersonaDeps, args: RunForPersona
   try {
     base = parseExperiment(Buffer.from(await vscode.workspace.fs.readFile(sel.experimentUri)).toString('utf8'), experimentFile, readModelSettings(log)).spec;
   } catch (e) {
-    await showInputError(e, log);
+    showInputError(e, log);
     return undefined;
   }
   const expDir = path.dirname(experimentFile);
@@ -120,7 +120,7 @@ export async function runForPersona(deps: RunForPersonaDeps, args: RunForPersona
     log.info(`run for ${personaId}: ${result.summary.done} answers, ${result.summary.failed} failed (${result.runDir})`);
     return { runDir: result.runDir, uri, records };
   } catch (e) {
-    if (e instanceof InputError) await showInputError(e, log);
+    if (e instanceof InputError) showInputError(e, log);
     else void vscode.window.showErrorMessage(`Alignment Studio: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
