@@ -77,7 +77,7 @@ async function unitLayer() {
   const t = Date.now();
   const files = findFiles(path.join(ROOT, 'out/test/unit'), '.test.js');
   const tap = path.join(os.tmpdir(), `alignment-studio-unit-${process.pid}.tap`);
-  const r = await run(process.execPath, ['--enable-source-maps', '--test', '--test-reporter=spec', '--test-reporter-destination=stdout',
+  const r = await run(process.execPath, ['--enable-source-maps', '--test', '--test-timeout=180000', '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files]);
   record('unit', tapCounts(tap), r.code, Date.now() - t);
 }
@@ -104,7 +104,7 @@ async function e2eLayer() {
   }
   const tap = path.join(os.tmpdir(), `alignment-studio-e2e-${process.pid}.tap`);
   const files = findFiles(path.join(ROOT, 'test/e2e'), '.e2e.test.mjs');
-  const r = await run(process.execPath, ['--test', '--test-concurrency=1', '--test-reporter=spec', '--test-reporter-destination=stdout',
+  const r = await run(process.execPath, ['--test', '--test-concurrency=1', '--test-timeout=300000', '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files], { env: { ...process.env, VSIX: vsix } });
   record('e2e', tapCounts(tap), r.code, Date.now() - t);
   fs.rmSync(vsix, { force: true });
