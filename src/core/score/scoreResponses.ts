@@ -133,6 +133,8 @@ interface Scored {
   hard: number;
   randomSoft: number;
   randomHard: number;
+  /** Survived every filter (and the common-items protocol). */
+  kept: boolean;
 }
 
 /** Sums of item scores over a set of items, and the distinct personas among them (by persona index). */
@@ -173,6 +175,7 @@ class Acc {
 }
 
 const SEP = '\u0000';
+const ALL_KEY = `all${SEP}all`;
 const VARIANT_KEYS = Array.from({ length: 16 }, (_, v) => `variant${SEP}${v}`);
 const itemKey = (personaId: string, questionId: string, variant: number): string => `${personaId}${SEP}${questionId}${SEP}${variant}`;
 
@@ -345,7 +348,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       if (typeof s !== 'number') { f[s]++; continue; }
       candidates[ci]!.set(key, {
         key, pi: indexOf(it.personaId), pk: personaKeys(it.personaId), qk: questionKeys(it.questionId), vk: VARIANT_KEYS[it.variant] ?? `variant${SEP}${it.variant}`,
-        answers, personaId: it.personaId, questionId: it.questionId, variant: it.variant, votes, s, soft: 0, hard: 0, randomSoft: 0, randomHard: 0,
+        answers, personaId: it.personaId, questionId: it.questionId, variant: it.variant, votes, s, soft: 0, hard: 0, randomSoft: 0, randomHard: 0, kept: false,
       });
     }
   });
@@ -359,8 +362,9 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   }
 
   // ---- 4. score items ------------------------------------------------------------------------------------------
-  const scored: Map<string, Scored>[] = conditions.map((_, ci) => {
-    const out = new Map<string, Scored>();
+  // Kept items in order; `candidates` (with `kept` set) serves lookups by key.
+  const scored: Scored[][] = conditions.map((_, ci) => {
+    const out: Scored[] = [];
     for (const [key, c] of candidates[ci]!) {
       if (common && !common.has(key)) { funnels[ci]!.notCommon++; continue; }
       const qi = questions.get(c.questionId)!;
@@ -371,7 +375,8 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
         c.randomSoft += v.weight * x.randomSoft;
         c.randomHard += v.weight * x.randomHard;
       }
-      out.set(key, c);
+      c.kept = true;
+      out.push(c);
       funnels[ci]!.kept++;
     }
     return out;
@@ -391,7 +396,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       if (!g) byGroup.set(gk, (g = new Acc(np)));
       return g;
     };
-    for (const sc of scored[ci]!.values()) {
+    for (const sc of scored[ci]!) {
       overall.add(sc, sc.pi);
       for (const gk of sc.pk) group(gk).add(sc, sc.pi);
       for (const gk of sc.qk) group(gk).add(sc, sc.pi);
@@ -424,46 +429,52 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   });
 
   // ---- 6. extra view: one vote across the variants of a (persona, question) -----------------------------------
+  type Pooled = { pi: number; votes: Vote[]; s: number; q: QuestionInfo };
+  // persona → question → entry (nested maps: no key string per item).
   const pooled = conditions.map((cond, ci) => {
-    const byPq = new Map<string, { personaId: string; questionId: string; byVariant: ItemAcc[] }>();
+    const byPq = new Map<string, Map<string, ItemAcc[]>>();
     for (const it of items[ci]!.values()) {
-      const k = `${it.personaId}${SEP}${it.questionId}`;
-      let e = byPq.get(k);
-      if (!e) byPq.set(k, (e = { personaId: it.personaId, questionId: it.questionId, byVariant: [] }));
+      let byQ = byPq.get(it.personaId);
+      if (!byQ) byPq.set(it.personaId, (byQ = new Map()));
+      const list = byQ.get(it.questionId);
       sortSamples(it);
-      e.byVariant.push(it);
+      if (list) list.push(it);
+      else byQ.set(it.questionId, [it]);
     }
-    const out = new Map<string, { pi: number; votes: Vote[]; s: number; q: QuestionInfo }>();
-    for (const [k, e] of byPq) {
-      const qi = questions.get(e.questionId)!;
-      if (skip.has(e.questionId)) continue;
-      // Samples in variant order, then sample order (what `first` sees).
-      const answers = e.byVariant.length === 1 ? e.byVariant[0]!.answers : e.byVariant.sort((a, b) => a.variant - b.variant).flatMap((it) => it.answers);
-      const votes = majorityVote(answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${k}${SEP}pooled` : '');
-      if (!votes.length) continue;
-      const s = surveyAnswer(e.personaId, e.questionId, qi);
-      if (typeof s === 'number') out.set(k, { pi: indexOf(e.personaId), votes, s, q: qi });
+    const out = new Map<string, Map<string, Pooled>>();
+    for (const [personaId, byQ] of byPq) {
+      const outQ = new Map<string, Pooled>();
+      out.set(personaId, outQ);
+      for (const [questionId, list] of byQ) {
+        if (skip.has(questionId)) continue;
+        const qi = questions.get(questionId)!;
+        // Samples in variant order, then sample order (what `first` sees).
+        const answers = list.length === 1 ? list[0]!.answers : list.sort((a, b) => a.variant - b.variant).flatMap((it) => it.answers);
+        const votes = majorityVote(answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${personaId}${SEP}${questionId}${SEP}pooled` : '');
+        if (!votes.length) continue;
+        const s = surveyAnswer(personaId, questionId, qi);
+        if (typeof s === 'number') outQ.set(questionId, { pi: indexOf(personaId), votes, s, q: qi });
+      }
     }
     return out;
   });
-  let pooledCommon: Set<string> | null = null;
-  if (settings.commonItems && conditions.length > 1) {
-    pooledCommon = new Set(pooled[0]!.keys());
-    for (const p of pooled.slice(1)) for (const k of pooledCommon) if (!p.has(k)) pooledCommon.delete(k);
-  }
+  const inAll = (personaId: string, questionId: string): boolean => pooled.every((p) => p.get(personaId)?.has(questionId));
+  const pooledCommon = settings.commonItems && conditions.length > 1;
   conditions.forEach((_, ci) => {
     const acc = new Acc(personaIndex.size);
-    for (const [k, e] of pooled[ci]!) {
-      if (pooledCommon && !pooledCommon.has(k)) continue;
-      const m = { soft: 0, hard: 0, randomSoft: 0, randomHard: 0 };
-      for (const v of e.votes) {
-        const x = itemMetrics(v.answer, e.s, e.q);
-        m.soft += v.weight * x.soft;
-        m.hard += v.weight * x.hard;
-        m.randomSoft += v.weight * x.randomSoft;
-        m.randomHard += v.weight * x.randomHard;
+    for (const [personaId, outQ] of pooled[ci]!) {
+      for (const [questionId, e] of outQ) {
+        if (pooledCommon && !inAll(personaId, questionId)) continue;
+        const m = { soft: 0, hard: 0, randomSoft: 0, randomHard: 0 };
+        for (const v of e.votes) {
+          const x = itemMetrics(v.answer, e.s, e.q);
+          m.soft += v.weight * x.soft;
+          m.hard += v.weight * x.hard;
+          m.randomSoft += v.weight * x.randomSoft;
+          m.randomHard += v.weight * x.randomHard;
+        }
+        acc.add(m, e.pi);
       }
-      acc.add(m, e.pi);
     }
     conditionScores[ci]!.acrossVariants = acc.scores();
   });
@@ -472,23 +483,26 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   const distributions: DistributionScore[] = [];
   if (include.distributions) {
     conditions.forEach((cond, ci) => {
-      const hist = new Map<string, { q: QuestionInfo; field: string; value: string; model: number[]; survey: number[]; n: number }>();
-      for (const sc of scored[ci]!.values()) {
+      type Hist = { q: QuestionInfo; field: string; value: string; model: number[]; survey: number[]; n: number };
+      // question → group key → histogram (nested, so no key string is built per item).
+      const byQuestion = new Map<string, Map<string, Hist>>();
+      for (const sc of scored[ci]!) {
         const qi = questions.get(sc.questionId)!;
+        let hist = byQuestion.get(sc.questionId);
+        if (!hist) byQuestion.set(sc.questionId, (hist = new Map()));
         for (let g = -1; g < PERSONA_GROUP_FIELDS.length; g++) {
-          const gk = g < 0 ? `all${SEP}all` : sc.pk[g]!;
-          const hk = `${sc.questionId}${SEP}${gk}`;
-          let h = hist.get(hk);
+          const gk = g < 0 ? ALL_KEY : sc.pk[g]!;
+          let h = hist.get(gk);
           if (!h) {
             const [field, value] = gk.split(SEP) as [string, string];
-            hist.set(hk, (h = { q: qi, field, value, model: new Array<number>(qi.n).fill(0), survey: new Array<number>(qi.n).fill(0), n: 0 }));
+            hist.set(gk, (h = { q: qi, field, value, model: new Array<number>(qi.n).fill(0), survey: new Array<number>(qi.n).fill(0), n: 0 }));
           }
           for (const v of sc.votes) h.model[v.answer - 1]! += v.weight;
           h.survey[sc.s - 1]!++;
           h.n++;
         }
       }
-      for (const h of hist.values()) {
+      for (const h of [...byQuestion.values()].flatMap((m) => [...m.values()])) {
         const model = toDistribution(h.model);
         const survey = toDistribution(h.survey);
         const dk = h.q.dontKnow;
@@ -511,7 +525,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     const ia = condIndex.get(a);
     const ib = condIndex.get(b);
     if (ia === undefined || ib === undefined) { warnings.push(`cannot compare ${a} and ${b}: unknown condition`); continue; }
-    for (const metric of ['soft', 'hard'] as const) deltas.push(pairedDelta(a, b, metric, scored[ia]!, scored[ib]!, settings, include.personaDeltas));
+    for (const metric of ['soft', 'hard'] as const) deltas.push(pairedDelta(a, b, metric, scored[ia]!, candidates[ib]!, settings, include.personaDeltas && metric === 'soft'));
   }
 
   return {
@@ -554,7 +568,7 @@ function compareGroupKeys(a: string, b: string): number {
  * across samples (valid samples of one item, pairwise), before any survey filter: it is a property of the model.
  */
 function consistency(condition: string, items: Map<string, ItemAcc>, settings: ScoringSettings): ConsistencyScore {
-  const byPq = new Map<string, { questionId: string; votes: Vote[][] }>();
+  const byPq = new Map<string, Map<string, Vote[][]>>();
   const sampleAgree = new Map<string, [number, number]>();
   const variantAgree = new Map<string, [number, number]>();
   let sampleSum = 0;
@@ -582,14 +596,15 @@ function consistency(condition: string, items: Map<string, ItemAcc>, settings: S
     }
     const votes = it.votes ?? majorityVote(it.answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${condition}${SEP}${key}` : '');
     if (!votes.length) continue;
-    const pq = `${it.personaId}${SEP}${it.questionId}`;
-    const e = byPq.get(pq);
-    if (e) e.votes.push(votes);
-    else byPq.set(pq, { questionId: it.questionId, votes: [votes] });
+    let byQ = byPq.get(it.personaId);
+    if (!byQ) byPq.set(it.personaId, (byQ = new Map()));
+    const e = byQ.get(it.questionId);
+    if (e) e.push(votes);
+    else byQ.set(it.questionId, [votes]);
   }
   let variantSum = 0;
   let variantPairs = 0;
-  for (const { questionId, votes: list } of byPq.values()) {
+  for (const [questionId, list] of [...byPq.values()].flatMap((m) => [...m])) {
     if (list.length < 2) continue;
     let agree = 0;
     let pairs = 0;
@@ -629,7 +644,7 @@ function consistency(condition: string, items: Map<string, ItemAcc>, settings: S
  * Per persona: the mean item difference, bootstrap and sign flips over the persona's items.
  */
 function pairedDelta(
-  a: string, b: string, metric: 'soft' | 'hard', sa: Map<string, Scored>, sb: Map<string, Scored>,
+  a: string, b: string, metric: 'soft' | 'hard', sa: readonly Scored[], sb: Map<string, Scored>,
   settings: ScoringSettings, perPersona: boolean,
 ): PairedDelta {
   const opts = (context: string) => ({
@@ -638,9 +653,9 @@ function pairedDelta(
   });
   const perPersonaDiffs = new Map<string, number[]>();
   const groupClusters = new Map<string, Map<string, [number, number]>>();
-  for (const [key, x] of sa) {
-    const y = sb.get(key);
-    if (!y) continue;
+  for (const x of sa) {
+    const y = sb.get(x.key);
+    if (!y?.kept) continue;
     const d = y[metric] - x[metric];
     const list = perPersonaDiffs.get(x.personaId) ?? [];
     list.push(d);

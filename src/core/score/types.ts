@@ -215,7 +215,7 @@ export interface PairedDelta {
   overall: DeltaEstimate;
   /** Per breakdown group (bootstrap over personas of the group). */
   groups: (DeltaEstimate & { field: string; value: string })[];
-  /** Per persona (bootstrap over the persona's common items). */
+  /** Per persona (bootstrap over the persona's common items). Filled for the `soft` metric only (empty for `hard`). */
   personas: (DeltaEstimate & { personaId: string })[];
 }
 
