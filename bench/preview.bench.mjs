@@ -69,7 +69,7 @@ async function core() {
     const cache = useCache ? new PaneCache() : undefined;
     const times = [];
     let typed = '';
-    for (let i = 1; i <= 500; i++) {
+    for (let i = 1; i <= 300; i++) {
       typed += TYPING[i % TYPING.length]; // one more character typed into the English template
       const src = en.slice(0, at) + typed + ' ' + en.slice(at);
       const k = useCache ? 0 : i;
@@ -80,12 +80,19 @@ async function core() {
     }
     return times;
   };
+  // The machine may be shared: 5 rounds each, reporting every round's p95 and the pooled distribution.
   measure(true); // warm-up (JIT, tokenizer merge cache)
-  globalThis.gc?.();
-  const withCache = measure(true);
-  globalThis.gc?.();
-  const fromScratch = measure(false);
-  return { data: source, personas: personas.length, coldFirstRenderMs: +coldMs.toFixed(2), rerenderBothPanesAfterEditMs: stats(withCache), bothPanesFromScratchMs: stats(fromScratch), targetP95Ms: 5, loadAverage: os.loadavg().map((x) => +x.toFixed(2)), tokens: Object.fromEntries(first.panes.map((p) => [p.lang, p.tokens])) };
+  const rounds = { cached: [], scratch: [] };
+  for (let r = 0; r < 5; r++) {
+    globalThis.gc?.();
+    rounds.cached.push(measure(true));
+    globalThis.gc?.();
+    rounds.scratch.push(measure(false));
+  }
+  const withCache = rounds.cached.flat();
+  const fromScratch = rounds.scratch.flat();
+  const roundP95 = (rs) => rs.map((x) => +percentile(x, 95).toFixed(3));
+  return { data: source, personas: personas.length, coldFirstRenderMs: +coldMs.toFixed(2), rerenderBothPanesAfterEditMs: stats(withCache), p95ByRound: roundP95(rounds.cached), bothPanesFromScratchMs: stats(fromScratch), scratchP95ByRound: roundP95(rounds.scratch), targetP95Ms: 5, loadAverage: os.loadavg().map((x) => +x.toFixed(2)), tokens: Object.fromEntries(first.panes.map((p) => [p.lang, p.tokens])) };
 }
 
 async function e2e() {
@@ -114,20 +121,24 @@ async function e2e() {
     await page.keyboard.type('Z');
     await view.locator('#pane-body-en .msg .content', { hasText: 'Z' }).first().waitFor();
     const body = view.locator('body');
+    // t0 = when the workbench page receives the key (not when this process sends it).
+    await page.evaluate(() => window.addEventListener('keydown', () => { window.__asKeyAt = Date.now(); }, true));
     const latencies = [];
+    const hostCore = [];
     let typed = 'Z';
     for (let i = 0; i < 40; i++) {
       await page.waitForTimeout(250); // a pause between keystrokes: each edit is measured on its own
       const ch = String(i % 10);
       typed += ch;
-      const t0 = Date.now();
       await page.keyboard.press(ch);
       await view.locator('#pane-body-en .msg .content', { hasText: typed }).first().waitFor();
       const paintedAt = Number(await body.getAttribute('data-painted-at'));
-      latencies.push(paintedAt - t0);
+      const keyAt = await page.evaluate(() => window.__asKeyAt);
+      latencies.push(paintedAt - keyAt);
+      hostCore.push(Number((await view.locator('#render-ms').textContent()).match(/[\d.]+/)[0]));
     }
     await wb.screenshot('preview-bench');
-    return { keystrokes: latencies.length, editToPaintedMs: stats(latencies), targetP95Ms: 150, openToFirstPaintMs: openToPaintedMs };
+    return { keystrokes: latencies.length, editToPaintedMs: stats(latencies), coreRenderInHostMs: stats(hostCore), targetP95Ms: 150, openToFirstPaintMs: openToPaintedMs, loadAverage: os.loadavg().map((x) => +x.toFixed(2)) };
   } finally {
     await wb.close();
   }

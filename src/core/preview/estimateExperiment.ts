@@ -88,3 +88,19 @@ function variantsOf(q: Question, spec: ExperimentSpec): number[] {
   const all = Array.from({ length: count === Number.MAX_SAFE_INTEGER ? 0 : count }, (_, i) => i);
   return spec.variants ? spec.variants.filter((v) => v < all.length) : all;
 }
+
+/** Sum of estimates of disjoint parts of one experiment (e.g. one per condition, computed in turns). */
+export function sumEstimates(parts: readonly ExperimentEstimate[], experimentFile: string): ExperimentEstimate {
+  const total: ExperimentEstimate = { experimentFile, requests: 0, items: 0, inputTokens: 0, outputTokensMax: 0, cost: 0, sampledItems: 0, exact: true, failedItems: 0 };
+  for (const p of parts) {
+    total.requests += p.requests;
+    total.items += p.items;
+    total.inputTokens += p.inputTokens;
+    total.outputTokensMax += p.outputTokensMax;
+    total.cost = total.cost === null || p.cost === null ? null : total.cost + p.cost;
+    total.sampledItems += p.sampledItems;
+    total.exact &&= p.exact;
+    total.failedItems += p.failedItems;
+  }
+  return total;
+}

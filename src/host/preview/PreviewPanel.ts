@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { ConditionSpec } from '../../core/experiment';
 import { buildPreviewRender, PaneCache, type TemplateSource } from '../../core/preview/buildPreviewRender';
-import { estimateExperiment } from '../../core/preview/estimateExperiment';
+import { estimateExperiment, sumEstimates } from '../../core/preview/estimateExperiment';
 import type { PreviewRender, PreviewSelection, TokenEncoding } from '../../core/preview/previewModel';
 import { resolveSelection } from '../../core/preview/resolveSelection';
 import { RenderScheduler } from '../../core/preview/RenderScheduler';
@@ -25,7 +25,8 @@ export interface PreviewSnapshot {
 }
 
 const PANE_ORDER = ['en', 'ar'];
-const ESTIMATE_DELAY_MS = 400;
+// The estimate renders dozens of items: only once typing has paused, one condition per turn of the event loop.
+const ESTIMATE_DELAY_MS = 1000;
 
 /**
  * The live preview of a prompt template pair, English and Arabic side by side. Follows the active template
@@ -298,16 +299,23 @@ export class PreviewPanel implements vscode.Disposable {
       const tokenizers = new Map<string, Tokenizer>();
       for (const m of data.models.values()) tokenizers.set(m.id, await loadTokenizer(m.encoding));
       const partials = this.template ? await this.partials(this.template) : {};
-      const estimate = estimateExperiment({
-        spec, experimentFile: vscode.workspace.asRelativePath(experimentUri),
-        personas: [...data.personas.values()], questions: [...data.questions.values()], models: data.models,
-        countItem: (c: ConditionSpec, persona, question, variant) => {
-          const ctx = templatePromptEngine.buildContext(persona, question, variant, c.lang);
-          const out = templatePromptEngine.render(sources.get(c.id) ?? '', ctx, { file: c.template, partials });
-          if (!out.messages.length) throw new Error(out.diagnostics[0]?.message ?? 'no messages');
-          return countChatTokens(out.messages, tokenizers.get(c.model) ?? tokenizers.values().next().value!);
-        },
-      });
+      const started = this.lastRender?.version;
+      const parts = [];
+      for (const condition of spec.conditions) {
+        parts.push(estimateExperiment({
+          spec: { ...spec, conditions: [condition] }, experimentFile: vscode.workspace.asRelativePath(experimentUri),
+          personas: [...data.personas.values()], questions: [...data.questions.values()], models: data.models,
+          countItem: (c: ConditionSpec, persona, question, variant) => {
+            const ctx = templatePromptEngine.buildContext(persona, question, variant, c.lang);
+            const out = templatePromptEngine.render(sources.get(c.id) ?? '', ctx, { file: c.template, partials });
+            if (!out.messages.length) throw new Error(out.diagnostics[0]?.message ?? 'no messages');
+            return countChatTokens(out.messages, tokenizers.get(c.model) ?? tokenizers.values().next().value!);
+          },
+        }));
+        await new Promise((r) => setImmediate(r)); // let a keystroke's render go first
+        if (this.lastRender?.version !== started) return; // the user is typing again: estimate later
+      }
+      const estimate = sumEstimates(parts, vscode.workspace.asRelativePath(experimentUri));
       this.lastEstimate = estimate;
       this.post({ type: 'preview/estimate', estimate });
     } catch (e) {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ExperimentSpec } from '../../../../src/core/experiment';
-import { estimateExperiment, selectPersonas, selectQuestions } from '../../../../src/core/preview/estimateExperiment';
+import { estimateExperiment, selectPersonas, selectQuestions, sumEstimates } from '../../../../src/core/preview/estimateExperiment';
 import type { ModelOption } from '../../../../src/core/preview/previewModel';
 import { personas, questions } from './fixture';
 
@@ -52,4 +52,14 @@ test('selectPersonas / selectQuestions apply the experiment filter in order', ()
   assert.deepEqual(selectPersonas(personas, { ...spec, personaFilter: { ids: [personas[3].id] } }).map((p) => p.id), [personas[3].id]);
   assert.deepEqual(selectQuestions(questions, { ...spec, questions: ['Q19', 'Q404', 'Q1'] }).map((q) => q.id), ['Q19', 'Q1']);
   assert.equal(selectQuestions(questions, { ...spec, questions: 'all' }).length, questions.length);
+});
+
+test('sumEstimates: condition by condition adds up to the whole experiment', () => {
+  const models = new Map([['gpt', gpt]]);
+  const countItem = (c: { lang: string }, p: { id: string }) => (c.lang === 'en' ? 100 : 80) + p.id.length;
+  const whole = estimateExperiment({ spec, experimentFile: 'e', personas, questions, models, countItem, maxSamplesPerCondition: 1000 });
+  const parts = spec.conditions.map((c) => estimateExperiment({ spec: { ...spec, conditions: [c] }, experimentFile: 'e', personas, questions, models, countItem, maxSamplesPerCondition: 1000 }));
+  assert.deepEqual(sumEstimates(parts, 'e'), whole);
+  assert.equal(sumEstimates([{ ...whole, cost: null }, whole], 'e').cost, null);
+  assert.equal(sumEstimates([{ ...whole, exact: false }, whole], 'e').exact, false);
 });
