@@ -27,6 +27,8 @@ export interface RunForPersonaArgs {
   modelIds?: string[];
   /** Show pickers for persona, questions and models even when a selection exists. */
   pick?: boolean;
+  /** Experiment whose survey, personas and models to use; default the selection's, or one that has `modelIds`. */
+  experiment?: vscode.Uri;
   /** Do not open the answers document (tests). */
   silent?: boolean;
 }
@@ -55,23 +57,23 @@ export async function runForPersona(deps: RunForPersonaDeps, args: RunForPersona
   const template = await resolveTemplate(args.template);
   if (!template) return undefined;
   const sel = await selection.ready();
-  if (!sel.experimentUri || !sel.experiment || !sel.survey) {
+  const settingsModels = readModelSettings(log);
+  const chosen = await chooseExperiment(args, sel.experimentUri, template, settingsModels);
+  if (!chosen || !sel.survey) {
     void vscode.window.showWarningMessage(sel.problems[0] ?? 'Alignment Studio: Run for persona needs an *.experiment.json (survey, personas, models) in the workspace.');
     return undefined;
   }
-  const experimentFile = sel.experimentUri.fsPath;
-  let base: ExperimentSpec;
-  try {
-    base = parseExperiment(Buffer.from(await vscode.workspace.fs.readFile(sel.experimentUri)).toString('utf8'), experimentFile, readModelSettings(log)).spec;
-  } catch (e) {
-    showInputError(e, log);
+  if (chosen instanceof Error) {
+    showInputError(chosen, log);
     return undefined;
   }
+  const { uri: experimentUri, spec: base } = chosen;
+  const experimentFile = experimentUri.fsPath;
   const expDir = path.dirname(experimentFile);
   const templateRel = path.relative(expDir, template.fsPath).split(path.sep).join('/');
   const using = base.conditions.filter((c) => path.resolve(expDir, c.template) === template.fsPath);
   const lang = using[0]?.lang ?? /\.([a-z]{2,3})\.(hbs|handlebars)$/i.exec(template.fsPath)?.[1] ?? 'en';
-  const allModels = [...base.models, ...readModelSettings(log).filter((m) => !base.models.some((b) => b.id === m.id))];
+  const allModels = [...base.models, ...settingsModels.filter((m) => !base.models.some((b) => b.id === m.id))];
 
   const personaId = args.personaId ?? (!args.pick && sel.persona ? sel.persona.id : await pickPersona(sel.personas, sel.persona?.id));
   if (!personaId) return undefined;
@@ -90,7 +92,7 @@ export async function runForPersona(deps: RunForPersonaDeps, args: RunForPersona
     ...base, name: `${personaId} · ${path.basename(template.fsPath)}`, personaFilter: { ids: [personaId] }, questions: questionIds, models, conditions,
   };
 
-  const { workspaceDir, runsDir, quickDir } = runsDirFor(sel.experimentUri);
+  const { workspaceDir, runsDir, quickDir } = runsDirFor(experimentUri);
   try {
     const opened = await openExperimentSpec(spec, experimentFile, createTemplateRenderer);
     if (opened.plan.personas.length === 0) throw new Error(`no persona "${personaId}" in ${base.personas}`);
@@ -124,6 +126,37 @@ export async function runForPersona(deps: RunForPersonaDeps, args: RunForPersona
     else void vscode.window.showErrorMessage(`Alignment Studio: ${e instanceof Error ? e.message : String(e)}`);
     return undefined;
   }
+}
+
+/**
+ * The experiment to take survey, personas and models from: the given one, else the first of the selection's and
+ * the workspace's experiments that defines every requested model, preferring one whose conditions use the template.
+ */
+async function chooseExperiment(args: RunForPersonaArgs, selected: vscode.Uri | null, template: vscode.Uri, settingsModels: ModelSpec[]): Promise<{ uri: vscode.Uri; spec: ExperimentSpec } | Error | undefined> {
+  const found = await vscode.workspace.findFiles('**/*.experiment.json', '**/{node_modules,.alignment}/**', 200);
+  const candidates = [args.experiment, selected, ...found.sort((a, b) => a.fsPath.localeCompare(b.fsPath))].filter((u): u is vscode.Uri => u instanceof vscode.Uri);
+  const seen = new Set<string>();
+  let best: { uri: vscode.Uri; spec: ExperimentSpec; score: number } | undefined;
+  let firstError: Error | undefined;
+  for (const uri of candidates) {
+    if (seen.has(uri.fsPath)) continue;
+    seen.add(uri.fsPath);
+    let spec: ExperimentSpec;
+    try {
+      spec = parseExperiment(Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'), uri.fsPath, settingsModels).spec;
+    } catch (e) {
+      firstError ??= e instanceof Error ? e : new Error(String(e));
+      if (uri === args.experiment) return firstError;
+      continue;
+    }
+    if (uri === args.experiment) return { uri, spec };
+    const ids = new Set([...spec.models, ...settingsModels].map((m) => m.id));
+    const hasModels = !args.modelIds || args.modelIds.every((id) => ids.has(id));
+    const usesTemplate = spec.conditions.some((c) => path.resolve(path.dirname(uri.fsPath), c.template) === template.fsPath);
+    const score = (hasModels ? 2 : 0) + (usesTemplate ? 1 : 0);
+    if (!best || score > best.score) best = { uri, spec, score };
+  }
+  return best ?? firstError;
 }
 
 async function resolveTemplate(arg: vscode.Uri | string | undefined): Promise<vscode.Uri | undefined> {
