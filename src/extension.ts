@@ -66,6 +66,8 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
     vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, { deserializeWebviewPanel: async (panel) => ResultsPanel.revive(panel, uri, log) }),
   );
 
+  // Not awaited: a notification, only when a run was interrupted by a crash or a reload.
+  setTimeout(() => void runner.offerResume(), 2000);
   const api: AlignmentStudioApi = { activationMs: performance.now() - activationStart, selection };
   log.info(`activated in ${api.activationMs.toFixed(1)} ms (VS Code ${vscode.version})`);
   return api;

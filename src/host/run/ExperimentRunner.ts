@@ -1,6 +1,8 @@
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { InputError } from '../../core/errors';
+import type { RunManifest } from '../../core/experiment';
 import { originOf } from '../../core/run/createOpenAICompleter';
 import { createTemplateRenderer } from '../../core/run/createTemplateRenderer';
 import { createTokenCounter } from '../../core/run/createTokenCounter';
@@ -8,6 +10,7 @@ import { executeRun, type ExecutedRun } from '../../core/run/executeRun';
 import { openExperiment, type OpenedExperiment } from '../../core/run/openExperiment';
 import { prepareRun, ResumeError, type PreparedRun } from '../../core/run/prepareRun';
 import type { RunProgress } from '../../core/run/runRequests';
+import { isRunLocked, readManifest } from '../../core/run/RunStore';
 import type { ApiKeyStore } from '../apiKeyStore';
 import { readModelSettings } from './readModelSettings';
 import type { RunStatusBar } from './RunStatusBar';
@@ -163,6 +166,37 @@ export class ExperimentRunner implements vscode.Disposable {
     }
     const choice = await vscode.window.showInformationMessage(`Run "${spec.name}"?`, { modal: true, detail: lines.join('\n') }, prepared.resuming ? 'Continue Run' : 'Run');
     return choice !== undefined;
+  }
+
+  /**
+   * After a crash or a window reload: offers to continue runs left `running` with no live writer. Running the
+   * experiment again continues them anyway; this only saves finding it.
+   */
+  async offerResume(): Promise<void> {
+    for (const folder of vscode.workspace.workspaceFolders ?? []) {
+      const runsDir = path.join(folder.uri.fsPath, '.alignment', 'runs');
+      let ids: string[];
+      try {
+        ids = await fs.readdir(runsDir);
+      } catch {
+        continue;
+      }
+      for (const id of ids) {
+        const dir = path.join(runsDir, id);
+        let m: RunManifest;
+        try {
+          m = readManifest(dir);
+        } catch {
+          continue;
+        }
+        if (m.status !== 'running' || !m.experimentFile || isRunLocked(dir)) continue;
+        const file = vscode.Uri.file(path.resolve(folder.uri.fsPath, m.experimentFile));
+        this.log.info(`run ${id} of ${m.experimentFile} was interrupted`);
+        const action = await vscode.window.showInformationMessage(`Alignment Studio: the run of "${m.experiment.name}" was interrupted. Continue it?`, 'Continue Run');
+        if (action) await this.run(file);
+        return;
+      }
+    }
   }
 
   /** Shows the log channel of a run of this session. */
