@@ -341,7 +341,17 @@ export class PreviewPanel implements vscode.Disposable {
       this.post({ type: 'notice', level: 'warning', text: 'Running one persona needs the run engine (command alignmentStudio.runForPersona), which is not available.' });
       return;
     }
-    await vscode.commands.executeCommand('alignmentStudio.runForPersona', this.template, personaId, this.selection.questionId ? [this.selection.questionId] : undefined);
+    // The run engine's argument object (src/host/run/runForPersona.ts): this template, persona, question, and the
+    // model picked here when it is one of the experiment's.
+    const data = this.catalogFor;
+    const modelId = this.selection.modelId;
+    await vscode.commands.executeCommand('alignmentStudio.runForPersona', {
+      template: this.template,
+      personaId,
+      questionIds: this.selection.questionId ? [this.selection.questionId] : undefined,
+      modelIds: modelId && data?.spec?.models.some((m) => m.id === modelId) ? [modelId] : undefined,
+      experiment: data?.experimentUri ?? undefined,
+    });
   }
 
   dispose(): void {
