@@ -38,7 +38,13 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteRunOptio
   const completers = new Map<string, Completer>();
   for (const m of spec.models) {
     if (!spec.conditions.some((c) => c.model === m.id)) continue;
-    completers.set(m.id, m.kind === 'replay' ? createReplayCompleter(m, experiment.resolve(m.completions ?? '.')) : await createOpenAICompleter(m, options.keys));
+    if (m.kind === 'replay') {
+      const langs = new Set(spec.conditions.filter((c) => c.model === m.id).map((c) => c.lang));
+      const questions = new Set(experiment.plan.questions.map((q) => q.id));
+      completers.set(m.id, createReplayCompleter(m, experiment.resolve(m.completions ?? '.'), { langs, questions }));
+    } else {
+      completers.set(m.id, await createOpenAICompleter(m, options.keys));
+    }
   }
   const runDir = path.join(runsDir, runId);
   let store: RunStore;
