@@ -14,14 +14,17 @@ import { toVscodeDiagnostic } from './toVscodeDiagnostic';
 
 type Kind = 'template' | 'survey' | 'personas' | 'experiment';
 
-/** Which checker a document needs, by its name. Run outputs (`.alignment/`) are never checked. */
-export function dataKind(doc: vscode.TextDocument): Kind | undefined {
+/**
+ * Which checker a document needs, by its name: personas files are those named `*persona*` (`.jsonl`, `.csv`) or
+ * used by the selected experiment. Run outputs (`.alignment/`) are never checked.
+ */
+export function dataKind(doc: vscode.TextDocument, personasUri?: vscode.Uri | null): Kind | undefined {
   const p = doc.uri.path;
   if (p.includes('/.alignment/') || doc.uri.scheme === 'output') return undefined;
   if (isTemplate(doc)) return 'template';
   if (/\.survey\.(json|ya?ml)$/i.test(p)) return 'survey';
   if (/\.experiment\.json$/i.test(p)) return 'experiment';
-  if (/\.(jsonl|ndjson)$/i.test(p) || /persona[^/]*\.(csv|tsv)$/i.test(p)) return 'personas';
+  if (/persona[^/]*\.(jsonl|ndjson|csv|tsv)$/i.test(p) || (personasUri && personasUri.toString() === doc.uri.toString())) return 'personas';
   return undefined;
 }
 
@@ -55,11 +58,11 @@ export class DataDiagnostics implements vscode.Disposable {
   }
 
   private recheckTemplates(): void {
-    for (const doc of vscode.workspace.textDocuments) if (dataKind(doc) === 'template') this.schedule(doc, DEBOUNCE_MS);
+    for (const doc of vscode.workspace.textDocuments) if (isTemplate(doc)) this.schedule(doc, DEBOUNCE_MS);
   }
 
   private schedule(doc: vscode.TextDocument, delay: number): void {
-    if (!dataKind(doc)) return;
+    if (!dataKind(doc, this.selection.current.personasUri)) return;
     const key = doc.uri.toString();
     clearTimeout(this.timers.get(key));
     this.timers.set(key, setTimeout(() => void this.check(doc), delay));
@@ -67,7 +70,7 @@ export class DataDiagnostics implements vscode.Disposable {
 
   /** Checks one document now; stale results (the text changed meanwhile) are dropped. */
   async check(doc: vscode.TextDocument): Promise<vscode.Diagnostic[]> {
-    const kind = dataKind(doc);
+    const kind = dataKind(doc, this.selection.current.personasUri);
     if (!kind || doc.isClosed) return [];
     const key = doc.uri.toString();
     const version = doc.version;
