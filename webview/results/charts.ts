@@ -89,6 +89,7 @@ export function scoresChart(canvas: HTMLCanvasElement, b: GroupBreakdown, condit
 /** Paired delta b − a (× 100) per group with 95% CIs, green where alignment rises, red where it falls. */
 export function deltaChart(canvas: HTMLCanvasElement, b: GroupBreakdown, label: string, theme: ChartTheme): Chart<'bar'> {
   const values = b.groups.map((g) => x100(g.delta?.mean));
+  const ends = b.groups.flatMap((g): Array<[number, number]> => (g.delta && g.delta.lo !== null && g.delta.hi !== null ? [[g.delta.lo * 100, g.delta.hi * 100]] : []));
   const colours = values.map((v) => ((v ?? 0) >= 0 ? theme.gain : theme.loss));
   const options = baseOptions(theme, b.label, `${label} (soft, × 100, 95% CI)`);
   return new Chart(canvas, {
@@ -104,7 +105,12 @@ export function deltaChart(canvas: HTMLCanvasElement, b: GroupBreakdown, label: 
         borderWidth: theme.highContrast ? 2 : 1,
       } as never],
     },
-    options: { ...options, plugins: { ...options.plugins, legend: { display: false, labels: options.plugins.legend.labels } } },
+    // The axis must hold the whiskers, not only the bars.
+    options: {
+      ...options,
+      plugins: { ...options.plugins, legend: { display: false, labels: options.plugins.legend.labels } },
+      scales: { ...options.scales, x: { ...options.scales.x, suggestedMin: Math.min(0, ...ends.map((e) => e[0])), suggestedMax: Math.max(0, ...ends.map((e) => e[1])) } },
+    },
     plugins: [ciWhiskers],
   });
 }
