@@ -15,6 +15,7 @@ import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { attachProtocol } from '../webviewProtocol';
 import { PreviewDataSource, readText, type PreviewData } from './PreviewDataSource';
 import { previewSettings } from './previewSettings';
+import { TemplateTexts } from './TemplateTexts';
 
 /** What the integration tests (and `alignmentStudio.preview.state`) can observe of the open preview. */
 export interface PreviewSnapshot {
@@ -42,6 +43,7 @@ export class PreviewPanel implements vscode.Disposable {
   private readonly scheduler: RenderScheduler;
   private readonly tokenizers = new Map<TokenEncoding, Tokenizer>();
   private readonly paneCache = new PaneCache();
+  private readonly texts = new TemplateTexts();
   private readonly partialsCache = new Map<string, Promise<Record<string, string>>>();
   private template: vscode.Uri | undefined;
   private selection: PreviewSelection = {};
@@ -89,6 +91,11 @@ export class PreviewPanel implements vscode.Disposable {
     this.updateTitle();
     this.disposables.push(
       this.data,
+      this.texts,
+      this.texts.onDidChangeOnDisk((uri) => {
+        if (this.isPartial(uri)) this.partialsCache.clear();
+        if (this.isRelevant(uri)) this.scheduler.edit();
+      }),
       attachProtocol(panel.webview, {
         onReady: (restored) => this.onReady(restored),
         onMessage: (m) => this.onMessage(m),
@@ -214,7 +221,7 @@ export class PreviewPanel implements vscode.Disposable {
         Promise.all(langs.map(async (lang): Promise<TemplateSource> => {
           const file = pair ? pair.fileFor(lang) : rel;
           const uri = uriPair ? template.with({ path: uriPair.fileFor(lang) }) : template;
-          return { lang, file, source: await readText(uri).catch(() => null) };
+          return { lang, file, source: await this.texts.read(uri) };
         })),
         this.partials(template),
       ]);
@@ -258,7 +265,7 @@ export class PreviewPanel implements vscode.Disposable {
         const out: Record<string, string> = {};
         const entries = await vscode.workspace.fs.readDirectory(dir).then((e) => e, () => [] as [string, vscode.FileType][]);
         for (const [name, type] of entries) {
-          if (type === vscode.FileType.File && name.endsWith('.hbs')) out[name.slice(0, -4)] = await readText(vscode.Uri.joinPath(dir, name));
+          if (type === vscode.FileType.File && name.endsWith('.hbs')) out[name.slice(0, -4)] = (await this.texts.read(vscode.Uri.joinPath(dir, name))) ?? '';
         }
         return out;
       })();

@@ -48,6 +48,7 @@ describe('Preview', function () {
   after(async () => {
     await vscode.commands.executeCommand('workbench.action.files.revertAll').then(undefined, () => undefined);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor(async () => (await state()) === undefined, 'the preview closed');
   });
 
   it('opens beside persona.en.hbs with English and Arabic renderings for a real respondent', async () => {
@@ -121,14 +122,21 @@ describe('Preview', function () {
     const ext = vscode.extensions.getExtension<AlignmentStudioApi>('alignment-studio.alignment-studio')!;
     const api = await ext.activate();
     const shared = await api.selection.ready();
+    const before = { personaId: shared.persona?.id, variant: shared.variant };
     const current = (await state())!.render!.selection.personaId;
     const other = shared.personas.find((p) => p.id !== current && p.country === 'egypt');
     assert.ok(other, 'another persona to pick');
-    await api.selection.selectPersona(other.id);
-    const s = await paintedRender(`persona ${other.id}`, (x) => x.render!.selection.personaId === other.id);
-    assert.equal(s.render!.variables.find((v) => v.path === 'persona.region')?.values.en, String(other.values.en.region));
-    await api.selection.selectVariant(1);
-    await paintedRender('variant 2', (x) => x.render!.selection.variant === 1);
+    try {
+      await api.selection.selectPersona(other.id);
+      const s = await paintedRender(`persona ${other.id}`, (x) => x.render!.selection.personaId === other.id);
+      assert.equal(s.render!.variables.find((v) => v.path === 'persona.region')?.values.en, String(other.values.en.region));
+      await api.selection.selectVariant(1);
+      await paintedRender('variant 2', (x) => x.render!.selection.variant === 1);
+    } finally {
+      // The selection is workspace state other suites start from: put it back.
+      if (before.personaId) await api.selection.selectPersona(before.personaId);
+      await api.selection.selectVariant(before.variant);
+    }
   });
 
   it('estimates the whole experiment', async () => {
