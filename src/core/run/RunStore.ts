@@ -19,7 +19,7 @@ export interface RunStoreOptions {
  * One run on disk: `<runsDir>/<runId>/manifest.json` + append-only `responses.jsonl`. Records are buffered and
  * appended in batches, each batch one write + fsync, so a crash loses at most the last unflushed batch (those
  * requests are simply asked again on resume) and never leaves a completed record half-written except the very
- * last line, which `open` detects and cuts off.
+ * last line, which `open` detects and cuts off. Batches are fsync'd in the background, and synchronously on close.
  */
 export class RunStore {
   private buffer: string[] = [];
@@ -27,6 +27,7 @@ export class RunStore {
   private fd: number | undefined;
   private readonly batchSize: number;
   private readonly flushIntervalMs: number;
+  private syncing = false;
   /** Records appended by this process (flushed or not). */
   appended = 0;
 
@@ -81,7 +82,11 @@ export class RunStore {
     else this.timer ??= setTimeout(() => this.flush(), this.flushIntervalMs);
   }
 
-  /** Writes the buffered records as one append and fsyncs them. */
+  /**
+   * Appends the buffered records as one write (in order, synchronously: the kernel has them once this returns,
+   * so a killed process loses nothing written) and fsyncs in the background (an fsync takes milliseconds of wall
+   * time; done synchronously it would stall every request in flight). `close` fsyncs synchronously.
+   */
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -89,7 +94,12 @@ export class RunStore {
     const chunk = this.buffer.join('');
     this.buffer = [];
     fs.writeSync(this.fd, chunk);
-    fs.fsyncSync(this.fd);
+    if (!this.syncing) {
+      this.syncing = true;
+      fs.fdatasync(this.fd, () => {
+        this.syncing = false;
+      });
+    }
   }
 
   updateManifest(patch: Partial<RunManifest>): void {
@@ -100,6 +110,7 @@ export class RunStore {
   close(): void {
     this.flush();
     if (this.fd !== undefined) {
+      fs.fsyncSync(this.fd);
       fs.closeSync(this.fd);
       fs.rmSync(path.join(this.dir, LOCK_FILE), { force: true });
     }
