@@ -114,7 +114,7 @@ function sortSamples(it: ItemAcc): void {
 }
 
 interface Scored {
-  key: string;
+  key: number;
   /** Dense index of the persona (for distinct-persona counts). */
   pi: number;
   /** `field\0value` of the breakdown groups of the item: persona fields (shared per persona), theme and question
@@ -220,7 +220,17 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   const skip = new Set(settings.skipQuestions);
 
   // ---- 1. parse and group ----------------------------------------------------------------------------------
-  const items = conditions.map(() => new Map<string, ItemAcc>());
+  // Items are keyed by a dense integer id shared by all conditions (no key string per item).
+  const items = conditions.map(() => new Map<number, ItemAcc>());
+  const ids = new Map<string, Map<string, number[]>>();
+  let nextId = 0;
+  const itemId = (personaId: string, questionId: string, variant: number): number => {
+    let byQ = ids.get(personaId);
+    if (!byQ) ids.set(personaId, (byQ = new Map()));
+    let byV = byQ.get(questionId);
+    if (!byV) byQ.set(questionId, (byV = []));
+    return (byV[variant] ??= nextId++);
+  };
   const parse: ParseSummary[] = conditions.map((c) => ({ condition: c.id, samples: 0, parsed: 0, unparsed: 0, byRule: {}, byReason: {}, itemsWithoutValidSample: 0 }));
   const unparsed: UnparsedSample[] = [];
   // Parse results are cached per (condition, question): replies repeat a lot ("2", "(3) Agree").
@@ -233,7 +243,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     const ci = condIndex.get(condition);
     if (ci === undefined) { unknownCondition += count; return undefined; }
     if (!questions.has(questionId)) { unknownQuestion += count; return undefined; }
-    const key = itemKey(personaId, questionId, variant);
+    const key = itemId(personaId, questionId, variant);
     let it = items[ci]!.get(key);
     if (!it) {
       let cache = parseCaches[ci]!.get(questionId);
@@ -309,7 +319,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     return s;
   };
   const funnels: ItemFunnel[] = conditions.map(() => ({ itemsSeen: 0, noValidSample: 0, noRespondent: 0, missingSurveyAnswer: 0, sameAnswer: 0, notCommon: 0, skippedQuestion: 0, kept: 0 }));
-  const candidates = conditions.map(() => new Map<string, Scored>());
+  const candidates = conditions.map(() => new Map<number, Scored>());
   // Breakdown group keys, computed once per persona and per item.
   const personaGroupCache = new Map<string, string[]>();
   const questionGroupCache = new Map<string, string[]>();
@@ -341,7 +351,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       sortSamples(it);
       if (skip.has(it.questionId)) { f.skippedQuestion++; continue; }
       const answers = it.answers;
-      const votes = majorityVote(answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${key}` : '');
+      const votes = majorityVote(answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${itemKey(it.personaId, it.questionId, it.variant)}` : '');
       it.votes = votes;
       if (votes.length === 0) { f.noValidSample++; parse[ci]!.itemsWithoutValidSample++; continue; }
       const s = surveyAnswer(it.personaId, it.questionId, qi);
@@ -355,7 +365,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   if (noTwin) warnings.push(`${noTwin} items had no (or an ambiguous) twin respondent: the same-answer filter could not apply to them`);
 
   // ---- 3. paper protocol: common items -------------------------------------------------------------------------
-  let common: Set<string> | null = null;
+  let common: Set<number> | null = null;
   if (settings.commonItems && conditions.length > 1) {
     common = new Set(candidates[0]!.keys());
     for (const c of candidates.slice(1)) for (const k of common) if (!c.has(k)) common.delete(k);
@@ -567,14 +577,14 @@ function compareGroupKeys(a: string, b: string): number {
  * Agreement across paraphrase variants (voted answers of the variants of one persona × question, pairwise) and
  * across samples (valid samples of one item, pairwise), before any survey filter: it is a property of the model.
  */
-function consistency(condition: string, items: Map<string, ItemAcc>, settings: ScoringSettings): ConsistencyScore {
+function consistency(condition: string, items: Map<number, ItemAcc>, settings: ScoringSettings): ConsistencyScore {
   const byPq = new Map<string, Map<string, Vote[][]>>();
   const sampleAgree = new Map<string, [number, number]>();
   const variantAgree = new Map<string, [number, number]>();
   let sampleSum = 0;
   let sampleItems = 0;
   const counts: number[] = [];
-  for (const [key, it] of items) {
+  for (const it of items.values()) {
     counts.length = 0;
     let valid = 0;
     for (const a of it.answers) {
@@ -594,7 +604,7 @@ function consistency(condition: string, items: Map<string, ItemAcc>, settings: S
         qa[1]++;
       } else sampleAgree.set(it.questionId, [agree, 1]);
     }
-    const votes = it.votes ?? majorityVote(it.answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${condition}${SEP}${key}` : '');
+    const votes = it.votes ?? majorityVote(it.answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${condition}${SEP}${itemKey(it.personaId, it.questionId, it.variant)}` : '');
     if (!votes.length) continue;
     let byQ = byPq.get(it.personaId);
     if (!byQ) byPq.set(it.personaId, (byQ = new Map()));
@@ -644,7 +654,7 @@ function consistency(condition: string, items: Map<string, ItemAcc>, settings: S
  * Per persona: the mean item difference, bootstrap and sign flips over the persona's items.
  */
 function pairedDelta(
-  a: string, b: string, metric: 'soft' | 'hard', sa: readonly Scored[], sb: Map<string, Scored>,
+  a: string, b: string, metric: 'soft' | 'hard', sa: readonly Scored[], sb: Map<number, Scored>,
   settings: ScoringSettings, perPersona: boolean,
 ): PairedDelta {
   const opts = (context: string) => ({
