@@ -152,6 +152,8 @@ export class PreviewApp {
       const at = Date.now();
       document.body.dataset.renderVersion = String(render.version);
       document.body.dataset.paintedAt = String(at);
+      document.body.dataset.editAt = String(render.timing?.editAt ?? '');
+      document.body.dataset.postedAt = String(render.timing?.postedAt ?? '');
       this.host.post({ type: 'preview/painted', version: render.version, at });
     });
   }

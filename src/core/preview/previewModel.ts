@@ -133,4 +133,6 @@ export interface PreviewRender {
   renderMs: number;
   /** Not sent with every keystroke: the host fills it in when computed. */
   experiment?: ExperimentEstimate | null;
+  /** Wall-clock stamps (Date.now()) for latency breakdowns: the edit that caused the render, and its posting. */
+  timing?: { editAt?: number; postedAt: number };
 }

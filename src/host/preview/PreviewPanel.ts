@@ -54,6 +54,7 @@ export class PreviewPanel implements vscode.Disposable {
   private lastPainted: { version: number; at: number } | undefined;
   private lastEstimate: unknown;
   private sharing = false;
+  private lastEditAt: number | undefined;
 
   /** Opens the preview beside the editor (or reveals it) on the active template. */
   static show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, shared?: SelectionService): PreviewPanel {
@@ -108,7 +109,10 @@ export class PreviewPanel implements vscode.Disposable {
       vscode.workspace.onDidChangeTextDocument((e) => {
         if (e.contentChanges.length === 0) return;
         if (this.isPartial(e.document.uri)) this.partialsCache.clear();
-        if (this.isRelevant(e.document.uri)) this.scheduler.edit();
+        if (this.isRelevant(e.document.uri)) {
+          this.lastEditAt = Date.now();
+          this.scheduler.edit();
+        }
       }),
       this.data.onDidChange(() => this.scheduler.now()),
       panel.onDidDispose(() => this.dispose()),
@@ -235,6 +239,7 @@ export class PreviewPanel implements vscode.Disposable {
         outputSamples: spec?.useN ? data.spec?.samples ?? 1 : 1,
         cache: this.paneCache,
       }, templatePromptEngine);
+      render.timing = { editAt: this.lastEditAt, postedAt: Date.now() };
       this.lastRender = render;
       this.post({ type: 'preview/render', render });
       this.scheduleEstimate(data);
