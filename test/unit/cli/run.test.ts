@@ -53,18 +53,31 @@ test('crash test: SIGKILL at random points of a 2,000-request run under 10% faul
   for (const item of expandRequests((await openExperiment(file, createTemplateRenderer)).plan)) for (const s of item.samples) planned.add(s.hash);
   assert.equal(planned.size, 2000);
 
-  const kills: number[] = [];
+  const countLines = (): number => {
+    const runs = fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : [];
+    return runs.reduce((a, r) => {
+      const f = path.join(runsDir, r, 'responses.jsonl');
+      return a + (fs.existsSync(f) ? fs.readFileSync(f, 'utf8').split('\n').length - 1 : 0);
+    }, 0);
+  };
+  const kills: string[] = [];
   let linesSeen = 0;
   for (let round = 0; round < 5; round++) {
     const child = spawn(process.execPath, [CLI, 'run', file, '--runs-dir', runsDir, '--quiet'], { cwd: ws.dir, stdio: 'ignore', env: { ...process.env, OPENAI_API_KEY: 'sk-crash' } });
-    const delay = 250 + Math.floor(Math.random() * 900);
-    await new Promise((r) => setTimeout(r, delay));
+    const t0 = Date.now();
+    if (round === 0) {
+      // Somewhere in start-up, expansion or the first requests.
+      await new Promise((r) => setTimeout(r, 100 + Math.floor(Math.random() * 400)));
+    } else {
+      // A random point of the remaining work, measured in records on disk (independent of machine speed).
+      const target = linesSeen + 1 + Math.floor(Math.random() * (2000 - linesSeen) * 0.7);
+      while (countLines() < target && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 5));
+    }
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
-    kills.push(delay);
-    const runs = fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : [];
-    const lines = runs.reduce((a, r) => a + (fs.existsSync(path.join(runsDir, r, 'responses.jsonl')) ? fs.readFileSync(path.join(runsDir, r, 'responses.jsonl'), 'utf8').split('\n').length - 1 : 0), 0);
-    assert.ok(lines >= linesSeen, 'a crash never loses flushed records');
+    const lines = countLines();
+    kills.push(`${Date.now() - t0} ms/${lines} records`);
+    assert.ok(lines >= linesSeen, 'a crash never loses written records');
     linesSeen = lines;
   }
   assert.ok(linesSeen < 2000, `the kills interrupted the run (${linesSeen} records before the final resume)`);
@@ -85,7 +98,7 @@ test('crash test: SIGKILL at random points of a 2,000-request run under 10% faul
   assert.equal(manifest.status, 'completed');
   assert.equal(manifest.plannedRequests, 2000);
   assert.ok(Object.keys(server.stats.faults).length >= 3, `faults were injected: ${JSON.stringify(server.stats.faults)}`);
-  console.log(`[crash] kills at ${kills.join(', ')} ms; faults ${JSON.stringify(server.stats.faults)}`);
+  console.log(`[crash] kills at ${kills.join(', ')}; faults ${JSON.stringify(server.stats.faults)}`);
 });
 
 test('replay run end to end on real recorded answers, then a re-run is served from the cache', async () => {
