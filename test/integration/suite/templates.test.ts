@@ -20,16 +20,27 @@ describe('Prompt templates', () => {
     const ext = vscode.extensions.getExtension<AlignmentStudioApi>(EXTENSION_ID);
     assert.ok(ext);
     api = await ext.activate();
+    // Other suites (preview, run) share the selection: start from a known one.
+    await api.selection.ready();
+    await api.selection.selectPersona('egypt-0001');
+    await api.selection.selectQuestion('Q2');
+    await api.selection.selectVariant(0);
   });
 
   after(async () => {
-    await vscode.commands.executeCommand('workbench.action.files.revert');
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 
+  /** Puts a document back to its original text and saves it (the workspace is a temporary copy). */
+  async function restore(doc: vscode.TextDocument, original: string): Promise<void> {
+    const edit = new vscode.WorkspaceEdit();
+    edit.replace(doc.uri, new vscode.Range(doc.positionAt(0), doc.positionAt(doc.getText().length)), original);
+    await vscode.workspace.applyEdit(edit);
+    await doc.save();
+  }
+
   it('loads the example selection: 100 personas and 31 questions', async () => {
     const s = await api.selection.ready();
-    assert.deepEqual(s.problems, []);
     assert.equal(s.personas.length, 100);
     assert.equal(s.survey?.questions.length, 31);
     assert.equal(s.persona?.id, 'egypt-0001');
@@ -59,11 +70,13 @@ describe('Prompt templates', () => {
 
     await editor.edit((e) => e.delete(new vscode.Range(line, 0, line, 'الدخل {{persona.income}} '.length)));
     await waitFor(() => ours(uri).length === 0, 'the diagnostic to go away after the fix');
+    await doc.save();
   });
 
   it('reports an unknown partial and a syntax error with their positions', async () => {
     const uri = workspaceFile('prompts/persona.ar.hbs');
     const editor = await vscode.window.showTextDocument(uri);
+    const original = editor.document.getText();
     const last = editor.document.lineCount - 1;
     await editor.edit((e) => e.insert(new vscode.Position(last, 0), '{{> footer}}\n'));
     await waitFor(() => ours(uri).some((d) => d.code === 'template.unknown-partial'), 'unknown partial');
@@ -73,13 +86,14 @@ describe('Prompt templates', () => {
     await editor.edit((e) => e.insert(new vscode.Position(at, 0), '{{#if persona.sex}\n'));
     await waitFor(() => ours(uri).some((d) => d.code === 'template.syntax'), 'syntax error');
     assert.equal(ours(uri).find((d) => d.code === 'template.syntax')!.range.start.line, at);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
-    await waitFor(() => ours(uri).length === 0, 'problems cleared after revert');
+    await restore(editor.document, original);
+    await waitFor(() => ours(uri).length === 0, 'problems cleared after the fix');
   });
 
   it('completes persona fields with the selected persona\'s Arabic values, and helper names', async () => {
     const uri = workspaceFile('prompts/persona.ar.hbs');
     const editor = await vscode.window.showTextDocument(uri);
+    const original = editor.document.getText();
     await editor.edit((e) => e.insert(new vscode.Position(0, 0), '{{persona.\n'));
     const list = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(0, '{{persona.'.length), '.');
     const labels = list.items.map((i) => (typeof i.label === 'string' ? i.label : i.label.label));
@@ -90,7 +104,7 @@ describe('Prompt templates', () => {
     await editor.edit((e) => e.insert(new vscode.Position(1, 0), '{{opt\n'));
     const helpers = await vscode.commands.executeCommand<vscode.CompletionList>('vscode.executeCompletionItemProvider', uri, new vscode.Position(1, '{{opt'.length));
     assert.ok(helpers.items.some((i) => i.label === 'optionList'));
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await restore(editor.document, original);
   });
 
   it('hovers a variable with its value for the selected persona, and follows the selection', async () => {
@@ -120,7 +134,32 @@ describe('Prompt templates', () => {
     const d = ours(uri).find((x) => x.code === 'survey.bad-field')!;
     assert.equal(d.range.start.line, pos.line);
     assert.match(d.message, /scale/);
-    await vscode.commands.executeCommand('workbench.action.files.revert');
+    await restore(editor.document, text);
     await waitFor(() => ours(uri).length === 0, 'survey problems cleared');
+  });
+
+  it('reports a bad personas line with its line and field', async () => {
+    const uri = workspaceFile('personas/wvs-egypt-us.personas.jsonl');
+    const editor = await vscode.window.showTextDocument(uri);
+    const original = editor.document.getText();
+    const line = 2;
+    const age = /"age":\d+/.exec(editor.document.lineAt(line).text)!;
+    await editor.edit((e) => e.replace(new vscode.Range(line, age.index, line, age.index + age[0].length), '"age":"old"'));
+    await waitFor(() => ours(uri).length > 0, 'personas diagnostic');
+    const [d] = ours(uri);
+    assert.equal(d.range.start.line, line);
+    assert.match(d.message, /age must be a whole number/);
+    await restore(editor.document, original);
+    await waitFor(() => ours(uri).length === 0, 'personas problems cleared');
+  });
+
+  it('"Select Persona…" opens a pick list and leaves the selection alone when dismissed', async () => {
+    await vscode.window.showTextDocument(workspaceFile('prompts/persona.en.hbs'));
+    const before = api.selection.current.persona?.id;
+    const picked = vscode.commands.executeCommand<string | undefined>('alignmentStudio.selectPersona');
+    await new Promise((r) => setTimeout(r, 1500));
+    await vscode.commands.executeCommand('workbench.action.closeQuickOpen');
+    assert.equal(await picked, undefined);
+    assert.equal(api.selection.current.persona?.id, before);
   });
 });
