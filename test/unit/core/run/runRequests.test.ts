@@ -7,6 +7,8 @@ import { ResponseCache } from '../../../../src/core/run/ResponseCache';
 import { runRequests } from '../../../../src/core/run/runRequests';
 import { RunStore } from '../../../../src/core/run/RunStore';
 import type { Completer } from '../../../../src/core/run/WorkItem';
+import { parseAnswer } from '../../../../src/core/score/parseAnswer';
+import { scoringSettings } from '../../../../src/core/score/scoringSettings';
 import { FakeOpenAIServer } from '../../../fake-server/FakeOpenAIServer';
 import { makeItems, newStore, readLines, tempDir } from './helpers';
 
@@ -219,4 +221,24 @@ test('progress events report done, rate and ETA', async () => {
   assert.equal(events.at(-1)!.done, 40);
   assert.ok(events.some((e) => e.ratePerSec > 0));
   for (let i = 1; i < events.length; i++) assert.ok(events[i].done >= events[i - 1].done);
+});
+
+test('Arabic, reasoning-then-answer and echo replies are stored raw and parsed at write time', async () => {
+  const settings = scoringSettings('paper');
+  const m = model();
+  for (const [mode, reasoning, pattern] of [['arabic', false, /^الإجابة هي \([١-٤]\)$/], ['reasoning', true, /anthropologist[\s\S]*\n\(\d\)$/], ['echo', false, /^Question \d+: how important/]] as const) {
+    server.configure({ mode });
+    const store = newStore(tempDir());
+    await runRequests(makeItems(m, 4), {
+      store, completers: await completers(m),
+      parse: (text, item) => parseAnswer(text, { options: item.options ?? ['Very', 'Rather', 'Not very', 'Not at all'], reasoning }, settings).answer,
+    });
+    store.close();
+    const lines = readLines(store.responsesFile);
+    assert.equal(lines.length, 4);
+    for (const l of lines) {
+      assert.match(String(l.text), pattern, mode);
+      if (mode !== 'echo') assert.ok([1, 2, 3, 4].includes(Number(l.parsed)), `${mode}: parsed ${l.parsed}`);
+    }
+  }
 });
