@@ -34,7 +34,16 @@ async function openRecordedResults() {
   // Only our webview on screen (a welcome page is a webview too, and webview(0) must be ours).
   await palette('View: Close All Editors');
   await wb.page.locator('iframe.webview.ready').first().waitFor({ state: 'detached', timeout: 10000 }).catch(() => {});
-  await wb.runCommand('Alignment Studio: Open Results');
+  // A fresh workbench may still be loading its extensions: the command shows up in the palette a bit later.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await wb.runCommand('Alignment Studio: Open Results');
+      break;
+    } catch (e) {
+      if (attempt === 3) throw e;
+      await wb.page.keyboard.press('Escape');
+    }
+  }
   view = wb.webview();
   await view.locator('#headline-delta').waitFor({ state: 'visible', timeout: 90000 });
 }
@@ -149,4 +158,16 @@ test('the same views in the dark theme (fresh workbench)', async () => {
   for (const k of ['overview', 'chart', 'table', 'drilldown']) {
     for (const t of ['light', 'dark']) assert.ok(fs.statSync(path.join(ROOT, 'test-results', `results-${k}-${t}.png`)).size > 10000, `${k}-${t}`);
   }
+});
+
+test('after a window reload the panel comes back on the same run, tab, persona and question', async () => {
+  // State left by the dark tour: Personas tab, a persona and a question selected.
+  await palette('Developer: Reload Window');
+  await wb.page.locator('.monaco-workbench').waitFor();
+  await wb.page.waitForFunction(() => !!window.driver, null, { timeout: 60000 });
+  await wb.page.evaluate(() => window.driver.whenWorkbenchRestored());
+  view = wb.webview();
+  await view.locator('#drill #real-answer').waitFor({ state: 'visible', timeout: 90000 });
+  assert.equal(await view.locator('#tab-personas').getAttribute('aria-selected'), 'true');
+  assert.match(await view.locator('#run-name').textContent(), /recorded-gpt35-egypt/);
 });
