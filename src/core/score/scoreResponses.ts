@@ -252,7 +252,8 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     }
     return it;
   };
-  const addSample = (it: ItemAcc, sample: number, text: string | null): void => {
+  /** Parses one reply and counts its outcome; returns the answer (null = unparsed, listed). */
+  const parseSample = (it: ItemAcc, sample: number, text: string | null): number | null => {
     let c = text === null ? FAILED : it.cache.get(text);
     if (!c) {
       const parsed = parseAnswer(text, parseContext(questions.get(it.questionId)!.question, conditions[it.ci]!), settings);
@@ -263,9 +264,13 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     if (c.parsed.answer === null && include.unparsed) {
       unparsed.push({ condition: conditions[it.ci]!.id, personaId: it.personaId, questionId: it.questionId, variant: it.variant, sample, text, reason: c.parsed.reason! });
     }
+    return c.parsed.answer;
+  };
+  const addSample = (it: ItemAcc, sample: number, text: string | null): void => {
+    const answer = parseSample(it, sample, text);
     if (it.sampleIdx) it.sampleIdx.push(sample);
     else if (sample !== it.answers.length) it.sampleIdx = [...it.answers.keys(), sample];
-    it.answers.push(c.parsed.answer);
+    it.answers.push(answer);
   };
   // Per-sample input: samples of one item usually arrive together, so the item lookup is skipped then.
   let lastSm: ScoringSample | undefined;
@@ -281,6 +286,13 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   for (const e of input.items ?? []) {
     const it = itemFor(e.condition, e.personaId, e.questionId, e.variant, e.texts.length);
     if (!it) continue;
+    if (it.answers.length === 0 && !e.sampleIndices) {
+      // A fresh item in sample order: an array of exactly its size (100k+ of them live until the end).
+      const answers = new Array<number | null>(e.texts.length);
+      for (let i = 0; i < e.texts.length; i++) answers[i] = parseSample(it, i, e.texts[i]!);
+      it.answers = answers;
+      continue;
+    }
     for (let i = 0; i < e.texts.length; i++) addSample(it, e.sampleIndices?.[i] ?? i, e.texts[i]!);
   }
   outcomeCounts.forEach((counts, ci) => {
