@@ -81,15 +81,24 @@ async function throughput(baseURL, concurrency, runsDir) {
   return { concurrency, reqPerSec: Math.round(rate), ratioOfIdeal: +(rate / ideal).toFixed(3), cpuMsPerRequest: +((cpu.user + cpu.system) / 1000 / REQUESTS).toFixed(3) };
 }
 
-function cliStartup() {
+function timeCli(args, cwd) {
   const times = [];
   for (let i = 0; i < (quick ? 3 : 10); i++) {
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), '--help'], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), ...args], { encoding: 'utf8', cwd });
     if (r.status !== 0) throw new Error(r.stderr);
     times.push(performance.now() - t0);
   }
   return { medianMs: +percentile(times, 50).toFixed(1), p90Ms: +percentile(times, 90).toFixed(1) };
+}
+
+/** `--help`, and `run --dry-run` of a small replay experiment (load, validate, render 600 prompts, estimate). */
+async function cliStartup() {
+  const { makeRunWorkspace } = require(out('test/unit/core/run/runWorkspace.js'));
+  const ws = await makeRunWorkspace();
+  const r = { help: timeCli(['--help']), runDryRun600: timeCli(['run', ws.experimentFile, '--dry-run'], ws.dir) };
+  fs.rmSync(ws.dir, { recursive: true, force: true });
+  return r;
 }
 
 /** 100k requests through the engine and store in a child process (its own RSS), against an instant in-process model. */
@@ -141,9 +150,10 @@ try {
   await server.stop();
   fs.rmSync(runsDir, { recursive: true, force: true });
 }
-const startup = cliStartup();
+const startup = await cliStartup();
 const big = streaming100k();
 writeResult('run', {
+  loadAverage: os.loadavg().map((x) => +x.toFixed(2)),
   latencyMs: LATENCY,
   requests: REQUESTS,
   throughput: results,
