@@ -61,7 +61,8 @@ export class ExperimentRunner implements vscode.Disposable {
   ) {}
 
   async run(file?: vscode.Uri, options: RunOptions = {}): Promise<vscode.Uri | undefined> {
-    const target = file ?? (await pickExperiment());
+    // Menus and trees may pass other objects than a Uri: then ask.
+    const target = file instanceof vscode.Uri ? file : await pickExperiment();
     if (!target) return undefined;
     if (this.running.has(target.fsPath)) {
       void vscode.window.showWarningMessage(`Alignment Studio: ${vscode.workspace.asRelativePath(target)} is already running.`);
