@@ -446,20 +446,23 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       acrossVariants: new Acc(0).scores(),
       funnel: funnels[ci]!,
       parse: parse[ci]!,
-      consistency: consistency(cond.id, items[ci]!, settings),
+      consistency: { condition: cond.id, acrossVariants: NaN, variantPairs: 0, acrossSamples: NaN, sampleItems: 0, byQuestion: [] },
     };
   });
 
   // ---- 6. extra view: one vote across the variants of a (persona, question) -----------------------------------
   type Pooled = { pi: number; votes: Vote[]; s: number; q: QuestionInfo };
-  // persona → question → entry (nested maps: no key string per item).
+  const pooledAnswers: (number | null)[] = [];
+  // persona → question → entry (nested maps: no key string per item). The same grouping gives consistency.
   const pooled = conditions.map((cond, ci) => {
     const byPq = new Map<string, Map<string, ItemAcc[]>>();
+    const agree = new Agreement();
     for (const it of items[ci]!.values()) {
       let byQ = byPq.get(it.personaId);
       if (!byQ) byPq.set(it.personaId, (byQ = new Map()));
       const list = byQ.get(it.questionId);
       sortSamples(it);
+      agree.addSamples(it.questionId, it.answers);
       if (list) list.push(it);
       else byQ.set(it.questionId, [it]);
     }
@@ -468,16 +471,22 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       const outQ = new Map<string, Pooled>();
       out.set(personaId, outQ);
       for (const [questionId, list] of byQ) {
+        if (list.length > 1) list.sort((a, b) => a.variant - b.variant);
+        // Consistency is about the model: every item counts, before any survey filter.
+        for (const it of list) it.votes ??= majorityVote(it.answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${itemKey(it.personaId, it.questionId, it.variant)}` : '');
+        agree.addVariants(questionId, list);
         if (skip.has(questionId)) continue;
         const qi = questions.get(questionId)!;
         // Samples in variant order, then sample order (what `first` sees).
-        const answers = list.length === 1 ? list[0]!.answers : list.sort((a, b) => a.variant - b.variant).flatMap((it) => it.answers);
-        const votes = majorityVote(answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${personaId}${SEP}${questionId}${SEP}pooled` : '');
+        pooledAnswers.length = 0;
+        for (const it of list) for (const a of it.answers) pooledAnswers.push(a);
+        const votes = majorityVote(pooledAnswers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${personaId}${SEP}${questionId}${SEP}pooled` : '');
         if (!votes.length) continue;
         const s = surveyAnswer(personaId, questionId, qi);
         if (typeof s === 'number') outQ.set(questionId, { pi: indexOf(personaId), votes, s, q: qi });
       }
     }
+    conditionScores[ci]!.consistency = agree.result(cond.id);
     return out;
   });
   const inAll = (personaId: string, questionId: string): boolean => pooled.every((p) => p.get(personaId)?.has(questionId));
@@ -586,78 +595,79 @@ function compareGroupKeys(a: string, b: string): number {
 }
 
 /**
- * Agreement across paraphrase variants (voted answers of the variants of one persona × question, pairwise) and
- * across samples (valid samples of one item, pairwise), before any survey filter: it is a property of the model.
+ * Agreement across paraphrase variants (voted answers of the variants of one persona × question, pairwise:
+ * Σ_k w_i(k)·w_j(k) with tie shares) and across samples (valid samples of one item, pairwise), before any survey
+ * filter: it is a property of the model.
  */
-function consistency(condition: string, items: Map<number, ItemAcc>, settings: ScoringSettings): ConsistencyScore {
-  const byPq = new Map<string, Map<string, Vote[][]>>();
-  const sampleAgree = new Map<string, [number, number]>();
-  const variantAgree = new Map<string, [number, number]>();
-  let sampleSum = 0;
-  let sampleItems = 0;
-  const counts: number[] = [];
-  for (const it of items.values()) {
+class Agreement {
+  private sampleSum = 0;
+  private sampleItems = 0;
+  private variantSum = 0;
+  private variantPairs = 0;
+  private readonly byQuestion = new Map<string, [number, number, number, number]>();
+  private readonly counts: number[] = [];
+
+  private question(questionId: string): [number, number, number, number] {
+    let q = this.byQuestion.get(questionId);
+    if (!q) this.byQuestion.set(questionId, (q = [0, 0, 0, 0]));
+    return q;
+  }
+
+  addSamples(questionId: string, answers: readonly (number | null)[]): void {
+    const counts = this.counts;
     counts.length = 0;
     let valid = 0;
-    for (const a of it.answers) {
+    for (const a of answers) {
       if (a === null) continue;
       counts[a] = (counts[a] ?? 0) + 1;
       valid++;
     }
-    if (valid >= 2) {
-      let same = 0;
-      for (const c of counts) if (c) same += c * (c - 1);
-      const agree = same / (valid * (valid - 1));
-      sampleSum += agree;
-      sampleItems++;
-      const qa = sampleAgree.get(it.questionId);
-      if (qa) {
-        qa[0] += agree;
-        qa[1]++;
-      } else sampleAgree.set(it.questionId, [agree, 1]);
-    }
-    const votes = it.votes ?? majorityVote(it.answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${condition}${SEP}${itemKey(it.personaId, it.questionId, it.variant)}` : '');
-    if (!votes.length) continue;
-    let byQ = byPq.get(it.personaId);
-    if (!byQ) byPq.set(it.personaId, (byQ = new Map()));
-    const e = byQ.get(it.questionId);
-    if (e) e.push(votes);
-    else byQ.set(it.questionId, [votes]);
+    if (valid < 2) return;
+    let same = 0;
+    for (const c of counts) if (c) same += c * (c - 1);
+    const agree = same / (valid * (valid - 1));
+    this.sampleSum += agree;
+    this.sampleItems++;
+    const q = this.question(questionId);
+    q[2] += agree;
+    q[3]++;
   }
-  let variantSum = 0;
-  let variantPairs = 0;
-  for (const [questionId, list] of [...byPq.values()].flatMap((m) => [...m])) {
-    if (list.length < 2) continue;
+
+  addVariants(questionId: string, items: readonly ItemAcc[]): void {
     let agree = 0;
     let pairs = 0;
-    for (let i = 0; i < list.length; i++) {
-      for (let j = i + 1; j < list.length; j++) {
-        for (const x of list[i]!) for (const y of list[j]!) if (x.answer === y.answer) agree += x.weight * y.weight;
+    for (let i = 0; i < items.length; i++) {
+      const x = items[i]!.votes!;
+      if (!x.length) continue;
+      for (let j = i + 1; j < items.length; j++) {
+        const y = items[j]!.votes!;
+        if (!y.length) continue;
+        for (const u of x) for (const v of y) if (u.answer === v.answer) agree += u.weight * v.weight;
         pairs++;
       }
     }
-    const v = agree / pairs;
-    variantSum += v;
-    variantPairs++;
-    const qa = variantAgree.get(questionId);
-    if (qa) {
-      qa[0] += v;
-      qa[1]++;
-    } else variantAgree.set(questionId, [v, 1]);
+    if (!pairs) return;
+    this.variantSum += agree / pairs;
+    this.variantPairs++;
+    const q = this.question(questionId);
+    q[0] += agree / pairs;
+    q[1]++;
   }
-  const qids = [...new Set([...sampleAgree.keys(), ...variantAgree.keys()])].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  return {
-    condition,
-    acrossVariants: variantPairs ? variantSum / variantPairs : NaN,
-    variantPairs,
-    acrossSamples: sampleItems ? sampleSum / sampleItems : NaN,
-    sampleItems,
-    byQuestion: qids.map((questionId) => {
-      const v = variantAgree.get(questionId);
-      const sa = sampleAgree.get(questionId);
-      return { questionId, acrossVariants: v ? v[0] / v[1] : NaN, acrossSamples: sa ? sa[0] / sa[1] : NaN };
-    }),
-  };
+
+  result(condition: string): ConsistencyScore {
+    const qids = [...this.byQuestion.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    return {
+      condition,
+      acrossVariants: this.variantPairs ? this.variantSum / this.variantPairs : NaN,
+      variantPairs: this.variantPairs,
+      acrossSamples: this.sampleItems ? this.sampleSum / this.sampleItems : NaN,
+      sampleItems: this.sampleItems,
+      byQuestion: qids.map((questionId) => {
+        const [vs, vn, ss, sn] = this.byQuestion.get(questionId)!;
+        return { questionId, acrossVariants: vn ? vs / vn : NaN, acrossSamples: sn ? ss / sn : NaN };
+      }),
+    };
+  }
 }
 
 /**
