@@ -16,6 +16,7 @@ interface Location {
  */
 export class ResponseCache {
   private readonly index = new Map<string, Location>();
+  private readonly fds = new Map<string, number>();
 
   /** Indexes the successful records of every run under `runsDirs` except `excludeRunId`. */
   static scan(runsDirs: string | string[], excludeRunId?: string): ResponseCache {
@@ -51,16 +52,20 @@ export class ResponseCache {
     const loc = this.index.get(hash);
     if (!loc) return undefined;
     const buf = Buffer.alloc(loc.length);
-    let fd: number | undefined;
     try {
-      fd = fs.openSync(loc.file, 'r');
+      let fd = this.fds.get(loc.file);
+      if (fd === undefined) this.fds.set(loc.file, (fd = fs.openSync(loc.file, 'r')));
       fs.readSync(fd, buf, 0, loc.length, loc.offset);
       const record = JSON.parse(buf.toString('utf8')) as ResponseRecord;
       return record.hash === hash ? record : undefined;
     } catch {
       return undefined;
-    } finally {
-      if (fd !== undefined) fs.closeSync(fd);
     }
+  }
+
+  /** Closes the files hits were read from. */
+  close(): void {
+    for (const fd of this.fds.values()) fs.closeSync(fd);
+    this.fds.clear();
   }
 }

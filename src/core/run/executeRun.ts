@@ -71,5 +71,6 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteRunOptio
     return { runId, runDir, summary };
   } finally {
     store.close();
+    prepared.cache.close();
   }
 }

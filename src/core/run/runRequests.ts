@@ -137,8 +137,14 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
   }
 
   // Pulls items lazily and turns the samples the run lacks into units of work; cache hits are written here.
-  function* units(): Generator<Unit> {
+  function* units(): Generator<Unit | null> {
+    let sincePause = 0;
     for (const item of items) {
+      // A run served mostly from the cache would otherwise hold the event loop for its whole length.
+      if (++sincePause >= 256) {
+        sincePause = 0;
+        yield null;
+      }
       if (options.planned === undefined) p.planned += item.samples.length;
       counted += item.samples.length;
       let missing: Unit['samples'] | undefined;
@@ -262,6 +268,10 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
       const next = source.next();
       if (next.done) return;
       const unit = next.value;
+      if (unit === null) {
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
       const l = lane(unit.item.model);
       await enterLane(l);
       try {
