@@ -172,3 +172,20 @@ uiTest('keyboard: Tab reaches the pickers and Enter on "next question" moves to 
   }), before);
   assert.notEqual(await view.locator('#question-select').evaluate((el) => el.value), before);
 });
+
+uiTest('scrolling one pane scrolls the other, and a re-render keeps the position', async () => {
+  await view.locator('#mode-both').click();
+  const en = view.locator('#pane-body-en');
+  const ar = view.locator('#pane-body-ar');
+  await en.locator('.msg').first().waitFor();
+  assert.ok(await en.evaluate((el) => el.scrollHeight - el.clientHeight) > 20, 'the English pane has something to scroll');
+  await en.evaluate((el) => { el.scrollTop = Math.round((el.scrollHeight - el.clientHeight) / 2); });
+  await wb.page.waitForTimeout(300);
+  const top = await en.evaluate((el) => el.scrollTop);
+  assert.ok(await ar.evaluate((el) => el.scrollTop) > 0, 'the Arabic pane followed (sync scroll)');
+  const version = await view.locator('body').getAttribute('data-render-version');
+  await view.locator('#variant-next').click();
+  await view.locator(`body:not([data-render-version="${version}"])`).waitFor();
+  assert.ok(Math.abs((await en.evaluate((el) => el.scrollTop)) - top) <= 3, 'same scroll position after the re-render');
+  await wb.screenshot('preview-scrolled');
+});
