@@ -106,12 +106,13 @@ async function e2e() {
     await page.locator('.quick-input-widget input').fill('prompts/persona.en.hbs');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'persona.en.hbs' }).first().click();
     await page.locator('.tabs-container .tab.active', { hasText: 'persona.en.hbs' }).waitFor();
-    const tOpen = Date.now();
+    await page.evaluate(() => window.addEventListener('keydown', (e) => { if (e.key === 'Enter') window.__asEnterAt = Date.now(); }, true));
     await wb.runCommand('Alignment Studio: Open Preview to the Side');
     const view = wb.webview();
     const firstContent = view.locator('#pane-body-ar .msg .content').first();
     await firstContent.waitFor();
-    const openToPaintedMs = Date.now() - tOpen;
+    // From the Enter that runs the command to the first render painted in the webview.
+    const openToPaintedMs = Number(await view.locator('body').getAttribute('data-painted-at')) - await page.evaluate(() => window.__asEnterAt);
     const lines = fs.readFileSync(path.join(wb.workspace, 'prompts/persona.en.hbs'), 'utf8').split('\n');
     const line = lines.findIndex((l) => l.includes('{{#user}}')) + 2;
     await page.locator('.monaco-editor .view-lines').first().click();

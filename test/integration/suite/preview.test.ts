@@ -53,8 +53,10 @@ describe('Preview', function () {
 
   it('opens beside persona.en.hbs with English and Arabic renderings for a real respondent', async () => {
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(en()));
+    const t0 = Date.now();
     await vscode.commands.executeCommand('alignmentStudio.openPreview');
     const s = await paintedRender('the first render painted', (x) => x.render!.panes.length === 2);
+    console.log(`[suite] preview: command → first render painted in the webview: ${s.painted!.at - t0} ms`);
     const [pEn, pAr] = s.render!.panes;
     console.log(`[suite] preview: first render v${s.render!.version} in ${s.render!.renderMs.toFixed(2)} ms, persona ${s.render!.selection.personaId}, ${s.render!.variables.length} variables`);
     assert.equal(s.template, 'prompts/persona.en.hbs');
