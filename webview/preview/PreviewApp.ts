@@ -1,6 +1,6 @@
 import { filterPersonas } from '../../src/core/preview/filterPersonas';
 import { formatCost, formatExperimentEstimate, formatTokens } from '../../src/core/preview/formatEstimate';
-import type { PaneMode, PersonaOption, PreviewCatalog, PreviewPane, PreviewRender } from '../../src/core/preview/previewModel';
+import type { ExperimentEstimate, PaneMode, PersonaOption, PreviewCatalog, PreviewPane, PreviewRender } from '../../src/core/preview/previewModel';
 import { stepIndex } from '../../src/core/preview/stepIndex';
 import type { Diagnostic } from '../../src/core/model';
 import type { PersistedPanelState, PreviewFromWebview, PreviewPersistedData } from '../../src/shared/protocol';
@@ -68,8 +68,8 @@ export class PreviewApp {
         if (isObject(m.render) && Number.isInteger(m.render.version) && Array.isArray(m.render.panes)) this.showRender(m.render as unknown as PreviewRender);
         break;
       case 'preview/estimate':
-        this.el.estimate.textContent = isObject(m.estimate)
-          ? `Whole experiment (${String(m.estimate.experimentFile)}): ${formatExperimentEstimate(m.estimate as never)}`
+        this.el.estimate.textContent = isEstimate(m.estimate)
+          ? `Whole experiment (${m.estimate.experimentFile}): ${formatExperimentEstimate(m.estimate)}`
           : typeof m.error === 'string' ? `Whole experiment: ${m.error}` : '';
         break;
       case 'preview/empty':
@@ -336,6 +336,11 @@ function paneBody(p: PreviewPane): Node[] {
   }
   if (!p.error && !p.messages.length) nodes.push(h('p', { class: 'muted' }, 'The template rendered no messages.'));
   return nodes;
+}
+
+function isEstimate(v: unknown): v is ExperimentEstimate {
+  return isObject(v) && typeof v.experimentFile === 'string' && typeof v.exact === 'boolean' && (v.cost === null || typeof v.cost === 'number')
+    && ['requests', 'items', 'inputTokens', 'outputTokensMax', 'sampledItems', 'failedItems'].every((k) => typeof v[k] === 'number');
 }
 
 function restoredData(restored: unknown): PreviewPersistedData {
