@@ -133,9 +133,17 @@ test('screenshots of overview, chart, table and drill-down in the light theme', 
   await tour('light');
 });
 
-test('the exported HTML report opens in a plain browser page without VS Code or network', async () => {
+test('the exported HTML report opens in a plain browser page without VS Code or network, compare tab included', async () => {
+  // An "after" run: the same answers except that every English reply becomes option 1.
+  const afterRun = path.join(wb.workspace, '.alignment/runs/recorded-after');
+  fs.mkdirSync(afterRun, { recursive: true });
+  const manifest = JSON.parse(fs.readFileSync(path.join(wb.workspace, RUN, 'manifest.json'), 'utf8'));
+  fs.writeFileSync(path.join(afterRun, 'manifest.json'), JSON.stringify({ ...manifest, runId: 'recorded-after', createdAt: '2030-01-01T00:00:00Z' }));
+  const lines = fs.readFileSync(path.join(wb.workspace, RUN, 'responses.jsonl'), 'utf8').split('\n').filter(Boolean)
+    .map((l) => { const r = JSON.parse(l); return JSON.stringify(r.condition === 'en-plain' ? { ...r, text: '(1)' } : r); });
+  fs.writeFileSync(path.join(afterRun, 'responses.jsonl'), `${lines.join('\n')}\n`);
   const out = path.join(wb.runDir, 'report.html');
-  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'export', path.join(wb.workspace, RUN), '--format', 'html', '--out', out, '--resamples', '200'], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'dist/cli.js'), 'export', afterRun, '--compare', path.join(wb.workspace, RUN), '--format', 'html', '--out', out, '--resamples', '200'], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
   const page = await wb.page.context().newPage();
   const requests = [];
@@ -145,6 +153,14 @@ test('the exported HTML report opens in a plain browser page without VS Code or 
   await page.locator('#tab-groups').click();
   await page.locator('.groups[data-charts="ready"]').waitFor();
   await page.screenshot({ path: path.join(ROOT, 'test-results', 'results-report.png') });
+  await page.locator('#tab-compare').click();
+  const rows = page.locator('#compare-table tbody tr');
+  await rows.first().waitFor();
+  assert.equal(await rows.count(), 2);
+  assert.match(await page.locator('#compare-table tbody tr', { hasText: 'Arabic prompt' }).locator('td').nth(2).textContent(), /^±0\.00$/);
+  assert.doesNotMatch(await page.locator('#compare-table tbody tr', { hasText: 'English prompt' }).locator('td').nth(2).textContent(), /^±0\.00$/);
+  await page.screenshot({ path: path.join(ROOT, 'test-results', 'results-report-compare.png') });
+  fs.rmSync(afterRun, { recursive: true, force: true });
   assert.deepEqual(requests, []);
   await page.close();
 });
