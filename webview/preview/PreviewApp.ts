@@ -134,6 +134,7 @@ export class PreviewApp {
   private showRender(render: PreviewRender): void {
     if (render.version <= this.shownVersion) return; // stale: a newer render is already shown
     this.shownVersion = render.version;
+    document.body.dataset.firstRenderAt ??= String(Date.now());
     const baseChanged = this.render?.base !== render.base;
     this.render = render;
     this.state.template = render.panes.find((p) => p.lang === render.activeLang)?.file ?? render.panes[0]?.file;

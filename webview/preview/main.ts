@@ -9,5 +9,7 @@ const sheet = new CSSStyleSheet();
 sheet.replaceSync(css);
 document.adoptedStyleSheets = [...document.adoptedStyleSheets, sheet];
 
+// For latency breakdowns (bench/preview.bench.mjs): when this script started.
+document.body.dataset.scriptAt = String(Date.now());
 const app = new PreviewApp(document.getElementById('app')!, { post, save: setState }, getState());
 connect((m) => app.onMessage(m));
