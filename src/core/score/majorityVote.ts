@@ -11,8 +11,8 @@ export interface Vote {
 const SINGLE: Vote[][] = [];
 const single = (answer: number): Vote[] => (SINGLE[answer] ??= Object.freeze([Object.freeze({ answer, weight: 1 })]) as Vote[]);
 
-/** Reused counting array (scoring is single-threaded and majorityVote does not re-enter). */
-const scratch: number[] = [];
+/** Reused counting array (scoring is single-threaded and majorityVote does not re-enter); zeroed after each use. */
+const scratch = new Int32Array(4096);
 
 /**
  * Majority vote over the valid samples of one item (null = unparsed sample, not counted).
@@ -24,31 +24,45 @@ const scratch: number[] = [];
 export function majorityVote(answers: readonly (number | null)[], tieBreak: TieBreak, seed = 1, itemKey = ''): Vote[] {
   // Answers are small option numbers: count them in a scratch array (this runs once per item, 100k+ times).
   const counts = scratch;
-  counts.length = 0;
   let max = 0;
+  let hi = 0;
   for (const a of answers) {
     if (a === null) continue;
-    if (!(Number.isInteger(a) && a >= 0 && a < 4096)) throw new RangeError(`majority vote: ${a} is not an option number`);
-    const c = (counts[a] ?? 0) + 1;
-    counts[a] = c;
+    if (!(Number.isInteger(a) && a >= 0 && a < 4096)) {
+      counts.fill(0, 0, hi + 1);
+      throw new RangeError(`majority vote: ${a} is not an option number`);
+    }
+    const c = ++counts[a]!;
     if (c > max) max = c;
+    if (a > hi) hi = a;
   }
   if (max === 0) return [];
   let tiedCount = 0;
   let only = 0;
-  for (let a = 0; a < counts.length; a++) {
+  for (let a = 0; a <= hi; a++) {
     if (counts[a] === max) {
       tiedCount++;
       only = a;
     }
   }
-  if (tiedCount === 1) return single(only);
-  if (tieBreak === 'first') {
-    for (const a of answers) if (a !== null && counts[a] === max) return single(a);
+  let result: Vote[];
+  if (tiedCount === 1) result = single(only);
+  else if (tieBreak === 'first') {
+    result = [];
+    for (const a of answers) {
+      if (a !== null && counts[a] === max) {
+        result = single(a);
+        break;
+      }
+    }
+  } else {
+    const tied: number[] = [];
+    for (let a = 0; a <= hi; a++) if (counts[a] === max) tied.push(a);
+    result = tieBreak === 'random'
+      // Ascending option order, so `random` depends on the set of tied answers, not on sample order.
+      ? single(tied[Math.floor(seededRandom(seed, itemKey)() * tied.length)]!)
+      : tied.map((answer) => ({ answer, weight: 1 / tied.length }));
   }
-  // Ascending option order, so `random` depends on the set of tied answers, not on sample order.
-  const tied: number[] = [];
-  for (let a = 0; a < counts.length; a++) if (counts[a] === max) tied.push(a);
-  if (tieBreak === 'random') return [{ answer: tied[Math.floor(seededRandom(seed, itemKey)() * tied.length)]!, weight: 1 }];
-  return tied.map((answer) => ({ answer, weight: 1 / tied.length }));
+  counts.fill(0, 0, hi + 1);
+  return result;
 }

@@ -605,7 +605,7 @@ class Agreement {
   private variantSum = 0;
   private variantPairs = 0;
   private readonly byQuestion = new Map<string, [number, number, number, number]>();
-  private readonly counts: number[] = [];
+  private readonly counts = new Int32Array(4096);
 
   private question(questionId: string): [number, number, number, number] {
     let q = this.byQuestion.get(questionId);
@@ -615,16 +615,21 @@ class Agreement {
 
   addSamples(questionId: string, answers: readonly (number | null)[]): void {
     const counts = this.counts;
-    counts.length = 0;
     let valid = 0;
+    let hi = 0;
     for (const a of answers) {
       if (a === null) continue;
-      counts[a] = (counts[a] ?? 0) + 1;
+      counts[a]!++;
       valid++;
+      if (a > hi) hi = a;
+    }
+    let same = 0;
+    for (let a = 0; a <= hi; a++) {
+      const c = counts[a]!;
+      same += c * (c - 1);
+      counts[a] = 0;
     }
     if (valid < 2) return;
-    let same = 0;
-    for (const c of counts) if (c) same += c * (c - 1);
     const agree = same / (valid * (valid - 1));
     this.sampleSum += agree;
     this.sampleItems++;
