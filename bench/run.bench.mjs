@@ -134,9 +134,45 @@ function streaming100k() {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
+/**
+ * Optional: promptfoo on the same fake server, when PROMPTFOO_DIR names a folder where
+ * `npm install promptfoo node@24` was run (outside the repository; promptfoo needs Node ≥ 22).
+ */
+function promptfoo(baseURL, concurrency) {
+  const dir = process.env.PROMPTFOO_DIR;
+  if (!dir) return undefined;
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'as-bench-pf-'));
+  let csv = 'q\n';
+  for (let i = 0; i < REQUESTS; i++) csv += `"Imagine you are a married male from Cairo, Egypt (pf${concurrency} #${i}). Question: How important is family in your life? Options: (1) Very important (2) Rather important (3) Not very important (4) Not at all important"\n`;
+  fs.writeFileSync(path.join(work, 'tests.csv'), csv);
+  fs.writeFileSync(path.join(work, 'config.yaml'), `prompts:\n  - '{{q}}'\nproviders:\n  - id: openai:chat:fake\n    config:\n      apiBaseUrl: ${baseURL}\n      apiKey: sk-bench\n      temperature: 0.7\n      max_tokens: 5\ntests: file://tests.csv\n`);
+  const t0 = performance.now();
+  const r = spawnSync('/usr/bin/time', ['-f', 'rusage %U %S %M', path.join(dir, 'node_modules/.bin/node'), path.join(dir, 'node_modules/promptfoo/dist/src/entrypoint.js'),
+    'eval', '-c', 'config.yaml', '--max-concurrency', String(concurrency), '--no-cache', '--no-progress-bar', '--no-write', '--no-table', '-o', 'out.json'], {
+    cwd: work, encoding: 'utf8', env: { ...process.env, PROMPTFOO_DISABLE_TELEMETRY: '1', PROMPTFOO_DISABLE_UPDATE: '1', PROMPTFOO_CACHE_ENABLED: 'false', PROMPTFOO_CONFIG_DIR: path.join(work, '.pf') },
+  });
+  const wallMs = performance.now() - t0;
+  const m = /rusage ([\d.]+) ([\d.]+) (\d+)/.exec(r.stderr);
+  let stats;
+  try {
+    stats = JSON.parse(fs.readFileSync(path.join(work, 'out.json'), 'utf8')).results.stats;
+  } catch {
+    fs.rmSync(work, { recursive: true, force: true });
+    return { concurrency, error: r.stderr.slice(-500) };
+  }
+  fs.rmSync(work, { recursive: true, force: true });
+  const rate = (stats.successes / stats.durationMs) * 1000;
+  return {
+    concurrency, requests: stats.successes, reqPerSec: Math.round(rate), ratioOfIdeal: +(rate / (concurrency / (LATENCY / 1000))).toFixed(3),
+    cpuMsPerRequest: m ? +(((Number(m[1]) + Number(m[2])) * 1000) / REQUESTS).toFixed(2) : undefined, peakRssMb: m ? Math.round(Number(m[3]) / 1024) : undefined,
+    startupAndExitMs: Math.round(wallMs - stats.durationMs),
+  };
+}
+
 const runsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'as-bench-run-'));
 const server = await startServer({ latencyMs: LATENCY, mode: 'number' });
 const results = [];
+const pf = [];
 let peakRss = 0;
 const rssTimer = setInterval(() => { peakRss = Math.max(peakRss, process.memoryUsage().rss); }, 20);
 try {
@@ -144,6 +180,12 @@ try {
     const r = await throughput(server.baseURL, c, runsDir);
     console.log(`[bench] concurrency ${c}: ${r.reqPerSec} req/s = ${r.ratioOfIdeal} of ideal, ${r.cpuMsPerRequest} ms CPU/request`);
     results.push(r);
+  }
+  clearInterval(rssTimer);
+  for (const c of process.env.PROMPTFOO_DIR ? [32, 128] : []) {
+    const r = promptfoo(server.baseURL, c);
+    console.log(`[bench] promptfoo concurrency ${c}: ${JSON.stringify(r)}`);
+    pf.push(r);
   }
 } finally {
   clearInterval(rssTimer);
@@ -160,5 +202,6 @@ writeResult('run', {
   peakRssMb: Math.round(peakRss / 2 ** 20),
   cliStartup: startup,
   streaming: big,
+  ...(pf.length ? { promptfoo: pf, engineOverPromptfoo: pf.map((p) => ({ concurrency: p.concurrency, throughputRatio: +((results.find((r) => r.concurrency === p.concurrency)?.reqPerSec ?? 0) / p.reqPerSec).toFixed(1) })) } : {}),
   targets: { ratioAt8: 0.9, ratioAt32: 0.9, reqPerSecAt128: 1000, cpuMsPerRequest: 2, cliStartupMs: 500, streamingRssMb: 150 },
 });
