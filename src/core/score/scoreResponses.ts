@@ -78,6 +78,8 @@ function itemMetrics(m: number, s: number, qi: QuestionInfo): ItemMetrics {
 }
 
 interface ItemAcc {
+  /** Item id, shared by the same (persona, question, variant) in every condition. */
+  id: number;
   personaId: string;
   questionId: string;
   variant: number;
@@ -89,7 +91,7 @@ interface ItemAcc {
   ci: number;
   cache: Map<string, CachedParse>;
   /** Majority vote over `answers` (set when voting). */
-  votes?: Vote[];
+  votes: Vote[] | undefined;
 }
 
 /** A parse and the index of its outcome (rule or reason) in OUTCOMES, for cheap counting. */
@@ -248,7 +250,8 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     if (!it) {
       let cache = parseCaches[ci]!.get(questionId);
       if (!cache) parseCaches[ci]!.set(questionId, (cache = new Map()));
-      items[ci]!.set(key, (it = { personaId, questionId, variant, sampleIdx: null, answers: [], ci, cache }));
+      // Every field set here, so all items share one hidden class (votes is filled in later).
+      items[ci]!.set(key, (it = { id: key, personaId, questionId, variant, sampleIdx: null, answers: [], ci, cache, votes: undefined }));
     }
     return it;
   };
@@ -357,7 +360,8 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   };
   conditions.forEach((cond, ci) => {
     const f = funnels[ci]!;
-    for (const [key, it] of items[ci]!) {
+    for (const it of items[ci]!.values()) {
+      const key = it.id;
       f.itemsSeen++;
       const qi = questions.get(it.questionId)!;
       sortSamples(it);
@@ -387,8 +391,8 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   // Kept items in order; `candidates` (with `kept` set) serves lookups by key.
   const scored: Scored[][] = conditions.map((_, ci) => {
     const out: Scored[] = [];
-    for (const [key, c] of candidates[ci]!) {
-      if (common && !common.has(key)) { funnels[ci]!.notCommon++; continue; }
+    for (const c of candidates[ci]!.values()) {
+      if (common && !common.has(c.key)) { funnels[ci]!.notCommon++; continue; }
       const qi = questions.get(c.questionId)!;
       for (const v of c.votes) {
         const x = itemMetrics(v.answer, c.s, qi);
