@@ -22,7 +22,7 @@ before(async () => {
 after(() => server.stop());
 
 function live(extra: Partial<ModelSpec> = {}): ModelSpec {
-  return { id: 'fake', kind: 'openai', baseURL: server.baseURL, model: 'fake-1', temperature: 0.7, maxTokens: 5, concurrency: 16, timeoutMs: 3000, maxRetries: 12, ...extra };
+  return { id: 'fake', kind: 'openai', baseURL: server.baseURL, model: 'fake-1', temperature: 0.7, maxTokens: 5, concurrency: 32, timeoutMs: 3000, maxRetries: 12, ...extra };
 }
 const conditions = [
   { id: 'en', template: 'prompts/persona.en.hbs', lang: 'en', model: 'fake' },
