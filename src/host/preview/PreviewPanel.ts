@@ -23,6 +23,8 @@ export interface PreviewSnapshot {
   render: PreviewRender | undefined;
   painted: { version: number; at: number } | undefined;
   estimate: unknown;
+  /** Date.now() stamps of the panel's start-up: created, webview ready, data loaded, first render posted. */
+  startup: Record<string, number>;
 }
 
 const PANE_ORDER = ['en', 'ar'];
@@ -55,6 +57,7 @@ export class PreviewPanel implements vscode.Disposable {
   private lastEstimate: unknown;
   private sharing = false;
   private lastEditAt: number | undefined;
+  private readonly startup: Record<string, number> = { created: Date.now() };
 
   /** Opens the preview beside the editor (or reveals it) on the active template. */
   static show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, shared?: SelectionService): PreviewPanel {
@@ -79,7 +82,7 @@ export class PreviewPanel implements vscode.Disposable {
   /** The open preview's last render, paint acknowledgement and estimate (test hook). */
   static snapshot(): PreviewSnapshot | undefined {
     const p = PreviewPanel.current;
-    return p && { template: p.template && vscode.workspace.asRelativePath(p.template), render: p.lastRender, painted: p.lastPainted, estimate: p.lastEstimate };
+    return p && { template: p.template && vscode.workspace.asRelativePath(p.template), render: p.lastRender, painted: p.lastPainted, estimate: p.lastEstimate, startup: p.startup };
   }
 
   private constructor(readonly panel: vscode.WebviewPanel, extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel, template: vscode.Uri | undefined,
@@ -117,6 +120,8 @@ export class PreviewPanel implements vscode.Disposable {
       this.data.onDidChange(() => this.scheduler.now()),
       panel.onDidDispose(() => this.dispose()),
     );
+    // Load the data and partials while the webview boots (it takes far longer than they do).
+    if (template) this.prefetch(template);
     // The workspace-wide selection (template hover, CodeLens, "Select Persona") and the preview's pickers agree.
     if (shared) {
       this.disposables.push(shared.onDidChange((s) => this.followShared(s)));
@@ -145,6 +150,13 @@ export class PreviewPanel implements vscode.Disposable {
     }
   }
 
+  private prefetch(template: vscode.Uri): void {
+    void this.partials(template);
+    // A failure shows up (and is reported) when the render asks again. The tokenizer is not prefetched: it is
+    // CPU-bound and would compete with the webview's start; the first render asks for it.
+    void this.data.get(template).catch(() => undefined);
+  }
+
   private setTemplate(uri: vscode.Uri): void {
     this.template = uri;
     this.updateTitle();
@@ -159,6 +171,7 @@ export class PreviewPanel implements vscode.Disposable {
 
   private async onReady(restored: unknown): Promise<void> {
     this.ready = true;
+    this.startup.webviewReady ??= Date.now();
     this.catalogFor = undefined; // a (re)loaded webview has no catalog yet
     const saved = isObject(restored) && restored.kind === 'preview' && isObject(restored.data) ? restored.data as Partial<PreviewPersistedData> : undefined;
     if (saved?.selection && isObject(saved.selection) && !this.selection.personaId) this.selection = saved.selection;
@@ -205,6 +218,7 @@ export class PreviewPanel implements vscode.Disposable {
     }
     try {
       const data = await this.data.get(template);
+      this.startup.dataLoaded ??= Date.now();
       if (!this.scheduler.isLatest(version)) return;
       if (this.catalogFor !== data) {
         this.catalogFor = data;
@@ -242,6 +256,11 @@ export class PreviewPanel implements vscode.Disposable {
       render.timing = { editAt: this.lastEditAt, postedAt: Date.now() };
       this.lastRender = render;
       this.post({ type: 'preview/render', render });
+      if (this.startup.firstRenderPosted === undefined) {
+        this.startup.firstRenderPosted = Date.now();
+        const t = this.startup;
+        this.log.info(`preview: webview ready after ${t.webviewReady - t.created} ms, data after ${t.dataLoaded - t.created} ms, first render posted after ${t.firstRenderPosted - t.created} ms`);
+      }
       this.scheduleEstimate(data);
     } catch (e) {
       this.log.error(`preview render failed: ${e instanceof Error ? e.stack : String(e)}`);

@@ -56,7 +56,8 @@ describe('Preview', function () {
     const t0 = Date.now();
     await vscode.commands.executeCommand('alignmentStudio.openPreview');
     const s = await paintedRender('the first render painted', (x) => x.render!.panes.length === 2);
-    console.log(`[suite] preview: command → first render painted in the webview: ${s.painted!.at - t0} ms`);
+    const up = s.startup;
+    console.log(`[suite] preview: command → first render painted in the webview: ${s.painted!.at - t0} ms (panel created +${up.created - t0}, webview ready +${up.webviewReady - t0}, data +${up.dataLoaded - t0}, first render posted +${up.firstRenderPosted - t0})`);
     const [pEn, pAr] = s.render!.panes;
     console.log(`[suite] preview: first render v${s.render!.version} in ${s.render!.renderMs.toFixed(2)} ms, persona ${s.render!.selection.personaId}, ${s.render!.variables.length} variables`);
     assert.equal(s.template, 'prompts/persona.en.hbs');
