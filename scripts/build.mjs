@@ -20,10 +20,21 @@ const webviewEntries = fs.readdirSync(path.join(root, 'webview'), { withFileType
 
 const common = { bundle: true, sourcemap: !production, minify: production, logLevel: 'warning', absWorkingDir: root, legalComments: 'none' };
 
+// The BPE rank tables of gpt-tokenizer are megabytes each: bundle each once into dist/tokenizer/ and load it on
+// demand from both the extension and the CLI (small bundles, fast activation and start-up, a lean .vsix).
+const ENCODINGS = ['o200k_base', 'cl100k_base'];
+const sharedTokenizer = {
+  name: 'shared-tokenizer',
+  setup(build) {
+    build.onResolve({ filter: /^gpt-tokenizer\/encoding\/(o200k_base|cl100k_base)$/ }, (a) => ({ path: `./tokenizer/${a.path.split('/').pop()}.js`, external: true }));
+  },
+};
+
 /** @type {esbuild.BuildOptions[]} */
 const configs = [
-  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'] },
-  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' } },
+  { ...common, entryPoints: ['src/extension.ts'], outfile: 'dist/extension.js', platform: 'node', format: 'cjs', target: 'node20', external: ['vscode'], plugins: [sharedTokenizer] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', platform: 'node', format: 'cjs', target: 'node20', banner: { js: '#!/usr/bin/env node' }, plugins: [sharedTokenizer] },
+  { ...common, sourcemap: false, entryPoints: ENCODINGS.map((e) => ({ in: `gpt-tokenizer/encoding/${e}`, out: e })), outdir: 'dist/tokenizer', platform: 'node', format: 'cjs', target: 'node20' },
 ];
 if (webviewEntries.length) {
   configs.push({ ...common, entryPoints: webviewEntries, outdir: 'dist/webview', platform: 'browser', format: 'esm', target: 'es2022', loader: { '.css': 'text', '.ttf': 'dataurl' } });
