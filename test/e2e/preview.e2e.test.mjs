@@ -125,6 +125,23 @@ uiTest('pickers: next persona changes both panes; search narrows the personas; A
   await view.locator('#pane-en').waitFor({ state: 'visible' });
 });
 
+uiTest('scrolling one pane scrolls the other, and a re-render keeps the position', async () => {
+  await view.locator('#mode-both').click();
+  const en = view.locator('#pane-body-en');
+  const ar = view.locator('#pane-body-ar');
+  await en.locator('.msg').first().waitFor();
+  assert.ok(await en.evaluate((el) => el.scrollHeight - el.clientHeight) > 20, 'the English pane has something to scroll');
+  await en.evaluate((el) => { el.scrollTop = Math.round((el.scrollHeight - el.clientHeight) / 2); });
+  await wb.page.waitForTimeout(300);
+  const top = await en.evaluate((el) => el.scrollTop);
+  assert.ok(await ar.evaluate((el) => el.scrollTop) > 0, 'the Arabic pane followed (sync scroll)');
+  const version = await view.locator('body').getAttribute('data-render-version');
+  await view.locator('#variant-next').click();
+  await view.locator(`body:not([data-render-version="${version}"])`).waitFor();
+  assert.ok(Math.abs((await en.evaluate((el) => el.scrollTop)) - top) <= 3, 'same scroll position after the re-render');
+  await wb.screenshot('preview-scrolled');
+});
+
 uiTest('a broken template shows its error and the diagnostic jumps to the line', async () => {
   await cursorIntoUserBlock('prompts/persona.ar.hbs');
   // Typing the closing braces types over any that the editor auto-closed.
@@ -140,6 +157,12 @@ uiTest('a broken template shows its error and the diagnostic jumps to the line',
   await diag.click();
   const status = wb.page.locator('.statusbar-item', { hasText: new RegExp(`^\\s*Ln ${line}, Col \\d+`) });
   await status.first().waitFor();
+  // Undo the broken edit (focus is in the template now): the pane recovers.
+  for (let i = 0; i < 20 && await err.count(); i++) {
+    await wb.page.keyboard.press('Control+Z');
+    await wb.page.waitForTimeout(300);
+  }
+  assert.equal(await err.count(), 0, 'the Arabic pane renders again after undo');
 });
 
 uiTest('after a window reload the preview comes back with its persona, pane mode and template', async () => {
@@ -171,21 +194,4 @@ uiTest('keyboard: Tab reaches the pickers and Enter on "next question" moves to 
     check();
   }), before);
   assert.notEqual(await view.locator('#question-select').evaluate((el) => el.value), before);
-});
-
-uiTest('scrolling one pane scrolls the other, and a re-render keeps the position', async () => {
-  await view.locator('#mode-both').click();
-  const en = view.locator('#pane-body-en');
-  const ar = view.locator('#pane-body-ar');
-  await en.locator('.msg').first().waitFor();
-  assert.ok(await en.evaluate((el) => el.scrollHeight - el.clientHeight) > 20, 'the English pane has something to scroll');
-  await en.evaluate((el) => { el.scrollTop = Math.round((el.scrollHeight - el.clientHeight) / 2); });
-  await wb.page.waitForTimeout(300);
-  const top = await en.evaluate((el) => el.scrollTop);
-  assert.ok(await ar.evaluate((el) => el.scrollTop) > 0, 'the Arabic pane followed (sync scroll)');
-  const version = await view.locator('body').getAttribute('data-render-version');
-  await view.locator('#variant-next').click();
-  await view.locator(`body:not([data-render-version="${version}"])`).waitFor();
-  assert.ok(Math.abs((await en.evaluate((el) => el.scrollTop)) - top) <= 3, 'same scroll position after the re-render');
-  await wb.screenshot('preview-scrolled');
 });
