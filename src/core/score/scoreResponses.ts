@@ -6,7 +6,7 @@ import { parseAnswer, type ParseContext } from './parseAnswer';
 import { respondentKey } from './respondentKey';
 import { normalise, scoreItem, type ItemMetrics, type ItemQuestion } from './scoreItem';
 import type {
-  AlignmentScores, ConditionScore, ConsistencyScore, DeltaEstimate, DistributionScore, GroupScore, ItemFunnel, ItemScore,
+  AlignmentScores, ConditionScore, ConsistencyScore, DistributionScore, GroupScore, ItemFunnel, ItemScore,
   PairedDelta, ParsedAnswer, ParseRule, ParseSummary, PersonaScore, ScoreReport, ScoringSettings, UnparsedReason, UnparsedSample,
 } from './types';
 
@@ -594,8 +594,10 @@ function personaValues(p: Persona | undefined): Record<string, string | number> 
   return (p.values.en ?? Object.values(p.values)[0] ?? {}) as Record<string, string | number>;
 }
 
+// localeCompare(b, 'en', { numeric: true }) is specified as this collator's compare, which is built once here.
+const groupKeyCollator = new Intl.Collator('en', { numeric: true });
 function compareGroupKeys(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
+  return groupKeyCollator.compare(a, b);
 }
 
 /**
@@ -664,7 +666,7 @@ class Agreement {
   }
 
   result(condition: string): ConsistencyScore {
-    const qids = [...this.byQuestion.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    const qids = [...this.byQuestion.keys()].sort(compareGroupKeys);
     return {
       condition,
       acrossVariants: this.variantPairs ? this.variantSum / this.variantPairs : NaN,
@@ -693,48 +695,55 @@ function pairedDelta(
     permutations: settings.permutationResamples, confidence: settings.confidence,
   });
   const perPersonaDiffs = new Map<string, number[]>();
-  const groupClusters = new Map<string, Map<string, [number, number]>>();
+  const pairedItems: Scored[] = [];
+  const diffs: number[] = [];
   for (const x of sa) {
     const y = sb.get(x.key);
     if (!y?.kept) continue;
     const d = y[metric] - x[metric];
-    const list = perPersonaDiffs.get(x.personaId) ?? [];
-    list.push(d);
-    perPersonaDiffs.set(x.personaId, list);
-    const nk = x.pk.length + x.qk.length + 1;
-    for (let g = -1; g < nk; g++) {
-      const gk = g < 0 ? 'all' : g < x.pk.length ? x.pk[g]! : g < nk - 1 ? x.qk[g - x.pk.length]! : x.vk;
-      let gc = groupClusters.get(gk);
-      if (!gc) groupClusters.set(gk, (gc = new Map()));
-      const c = gc.get(x.personaId);
-      if (c) {
-        c[0] += d;
-        c[1]++;
-      } else gc.set(x.personaId, [d, 1]);
-    }
+    const list = perPersonaDiffs.get(x.personaId);
+    if (list) list.push(d);
+    else perPersonaDiffs.set(x.personaId, [d]);
+    pairedItems.push(x);
+    diffs.push(d);
   }
   // Personas are the clusters: resamples and sign flips are drawn once and shared by every group.
   const ids = [...perPersonaDiffs.keys()].sort();
+  const k = ids.length;
   const index = new Map(ids.map((id, i) => [id, i]));
-  const resampler = new ClusterResampler(ids.length, opts('clusters'));
-  const clusterDelta = (gk: string): DeltaEstimate => {
-    const sums = new Float64Array(ids.length);
-    const counts = new Float64Array(ids.length);
-    for (const [personaId, [sum, n]] of groupClusters.get(gk) ?? []) {
-      const i = index.get(personaId)!;
-      sums[i] = sum;
-      counts[i] = n;
+  // Per group (dense id, `all` first): per-persona sums and counts of the differences, in item order.
+  const groupIds = new Map<string, number>([['all', 0]]);
+  const clusters = [{ sums: new Float64Array(k), counts: new Float64Array(k) }];
+  const add = (gk: string, pi: number, d: number): void => {
+    let g = groupIds.get(gk);
+    if (g === undefined) {
+      groupIds.set(gk, (g = clusters.length));
+      clusters.push({ sums: new Float64Array(k), counts: new Float64Array(k) });
     }
-    return resampler.estimate(sums, counts);
+    const c = clusters[g]!;
+    c.sums[pi]! += d;
+    c.counts[pi]!++;
   };
-  const groups = [...groupClusters.keys()].filter((k) => k !== 'all').sort(compareGroupKeys).map((gk) => {
+  for (let j = 0; j < pairedItems.length; j++) {
+    const x = pairedItems[j]!;
+    const d = diffs[j]!;
+    const pi = index.get(x.personaId)!;
+    add('all', pi, d);
+    for (const gk of x.pk) add(gk, pi, d);
+    for (const gk of x.qk) add(gk, pi, d);
+    add(x.vk, pi, d);
+  }
+  const resampler = new ClusterResampler(k, opts('clusters'));
+  const groupKeys = [...groupIds.keys()].filter((gk) => gk !== 'all').sort(compareGroupKeys);
+  const estimates = resampler.estimateMany([clusters[0]!, ...groupKeys.map((gk) => clusters[groupIds.get(gk)!]!)]);
+  const groups = groupKeys.map((gk, i) => {
     const [field, value] = gk.split(SEP) as [string, string];
-    return { field, value, ...clusterDelta(gk) };
+    return { field, value, ...estimates[i + 1]! };
   });
   let personas: PairedDelta['personas'] = [];
   if (perPersona && ids.length) {
     const items = new ItemResampler(Math.max(...[...perPersonaDiffs.values()].map((d) => d.length)), opts('items'));
     personas = ids.map((personaId) => ({ personaId, ...items.estimate(perPersonaDiffs.get(personaId)!) }));
   }
-  return { a, b, metric, overall: clusterDelta('all'), groups, personas };
+  return { a, b, metric, overall: estimates[0]!, groups, personas };
 }
