@@ -68,6 +68,8 @@ export const ITEM_GROUP_FIELDS = ['theme', 'question', 'variant'] as const;
 
 interface QuestionInfo extends ItemQuestion {
   question: Question;
+  /** Dense index of the question (for per-persona tables). */
+  index: number;
   /** scoreItem(m, s) memoised at [m * (n + 1) + s]: items repeat the same few (m, s) pairs. */
   memo: (ItemMetrics | undefined)[];
 }
@@ -124,6 +126,10 @@ interface Scored {
   pk: readonly string[];
   qk: readonly string[];
   vk: string;
+  /** The same groups as dense ids (see `groupKeys`): persona groups, question groups, variant group. */
+  pg: readonly number[];
+  qg: readonly number[];
+  vg: number;
   /** Parsed answers of the samples (for the per-item counts of the drill-down). */
   answers: readonly (number | null)[];
   personaId: string;
@@ -206,7 +212,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   for (const q of input.questions) {
     const n = Math.max(0, ...Object.values(q.options).map((o) => o.length));
     questions.set(q.id, {
-      question: q, n, memo: [],
+      question: q, index: questions.size, n, memo: [],
       dontKnow: q.dontKnowIndex === null || q.dontKnowIndex === undefined ? null : q.dontKnowIndex + 1,
       nominal: settings.nominalQuestions.includes(q.id) || q.scale === 'nominal',
     });
@@ -333,11 +339,47 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     }
     return s;
   };
+  // The answer depends on (persona, question) only; variants and conditions repeat it. Memo: the answer, or −answer
+  // when there was no twin (counted per call), or the funnel bucket.
+  const surveyMemo = new Map<string, (number | keyof ItemFunnel | undefined)[]>();
+  const surveyAnswerOf = (personaId: string, questionId: string, qi: QuestionInfo): number | keyof ItemFunnel => {
+    let row = surveyMemo.get(personaId);
+    if (!row) surveyMemo.set(personaId, (row = []));
+    let r = row[qi.index];
+    if (r === undefined) {
+      const before = noTwin;
+      r = surveyAnswer(personaId, questionId, qi);
+      if (noTwin !== before && typeof r === 'number') r = -r;
+      row[qi.index] = r;
+      return typeof r === 'number' ? Math.abs(r) : r;
+    }
+    if (typeof r === 'number' && r < 0) {
+      noTwin++;
+      return -r;
+    }
+    return r;
+  };
   const funnels: ItemFunnel[] = conditions.map(() => ({ itemsSeen: 0, noValidSample: 0, noRespondent: 0, missingSurveyAnswer: 0, sameAnswer: 0, notCommon: 0, skippedQuestion: 0, kept: 0 }));
-  const candidates = conditions.map(() => new Map<number, Scored>());
-  // Breakdown group keys, computed once per persona and per item.
+  // Candidates in item order, and by item id (for the common-items protocol and paired deltas).
+  const candidates: Scored[][] = conditions.map(() => []);
+  const candidateById: (Scored | undefined)[][] = conditions.map(() => new Array<Scored | undefined>(nextId));
+  // Breakdown group keys, computed once per persona and per item, and their dense ids.
   const personaGroupCache = new Map<string, string[]>();
   const questionGroupCache = new Map<string, string[]>();
+  const personaGroupIds = new Map<string, number[]>();
+  const questionGroupIds = new Map<string, number[]>();
+  const variantGroupIds = new Map<number, number>();
+  const groupKeys: string[] = [];
+  const groupIds = new Map<string, number>();
+  const groupId = (gk: string): number => {
+    let g = groupIds.get(gk);
+    if (g === undefined) {
+      groupIds.set(gk, (g = groupKeys.length));
+      groupKeys.push(gk);
+    }
+    return g;
+  };
+  const ALL_GROUP = groupId(ALL_KEY);
   const personaIndex = new Map<string, number>();
   const indexOf = (personaId: string): number => {
     let i = personaIndex.get(personaId);
@@ -370,29 +412,42 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       const votes = majorityVote(answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${itemKey(it.personaId, it.questionId, it.variant)}` : '');
       it.votes = votes;
       if (votes.length === 0) { f.noValidSample++; parse[ci]!.itemsWithoutValidSample++; continue; }
-      const s = surveyAnswer(it.personaId, it.questionId, qi);
+      const s = surveyAnswerOf(it.personaId, it.questionId, qi);
       if (typeof s !== 'number') { f[s]++; continue; }
-      candidates[ci]!.set(key, {
-        key, pi: indexOf(it.personaId), pk: personaKeys(it.personaId), qk: questionKeys(it.questionId), vk: VARIANT_KEYS[it.variant] ?? `variant${SEP}${it.variant}`,
+      const pk = personaKeys(it.personaId);
+      const qk = questionKeys(it.questionId);
+      const vk = VARIANT_KEYS[it.variant] ?? `variant${SEP}${it.variant}`;
+      let pg = personaGroupIds.get(it.personaId);
+      if (!pg) personaGroupIds.set(it.personaId, (pg = pk.map(groupId)));
+      let qg = questionGroupIds.get(it.questionId);
+      if (!qg) questionGroupIds.set(it.questionId, (qg = qk.map(groupId)));
+      let vg = variantGroupIds.get(it.variant);
+      if (vg === undefined) variantGroupIds.set(it.variant, (vg = groupId(vk)));
+      const sc: Scored = {
+        key, pi: indexOf(it.personaId), pk, qk, vk, pg, qg, vg,
         answers, personaId: it.personaId, questionId: it.questionId, variant: it.variant, votes, s, soft: 0, hard: 0, randomSoft: 0, randomHard: 0, kept: false,
-      });
+      };
+      candidates[ci]!.push(sc);
+      candidateById[ci]![key] = sc;
     }
   });
   if (noTwin) warnings.push(`${noTwin} items had no (or an ambiguous) twin respondent: the same-answer filter could not apply to them`);
 
   // ---- 3. paper protocol: common items -------------------------------------------------------------------------
-  let common: Set<number> | null = null;
+  // common[id] = number of conditions with a candidate for item id; an item is common when all have one.
+  let common: Int32Array | null = null;
   if (settings.commonItems && conditions.length > 1) {
-    common = new Set(candidates[0]!.keys());
-    for (const c of candidates.slice(1)) for (const k of common) if (!c.has(k)) common.delete(k);
+    common = new Int32Array(nextId);
+    for (const list of candidates) for (const c of list) common[c.key]!++;
   }
+  const allConditions = conditions.length;
 
   // ---- 4. score items ------------------------------------------------------------------------------------------
   // Kept items in order; `candidates` (with `kept` set) serves lookups by key.
   const scored: Scored[][] = conditions.map((_, ci) => {
     const out: Scored[] = [];
-    for (const c of candidates[ci]!.values()) {
-      if (common && !common.has(c.key)) { funnels[ci]!.notCommon++; continue; }
+    for (const c of candidates[ci]!) {
+      if (common && common[c.key] !== allConditions) { funnels[ci]!.notCommon++; continue; }
       const qi = questions.get(c.questionId)!;
       for (const v of c.votes) {
         const x = itemMetrics(v.answer, c.s, qi);
@@ -415,20 +470,21 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   const conditionScores: ConditionScore[] = conditions.map((cond, ci) => {
     const np = personaIndex.size;
     const overall = new Acc(np);
-    const byGroup = new Map<string, Acc>();
-    const byPersona = new Map<string, Acc>();
-    const group = (gk: string): Acc => {
-      let g = byGroup.get(gk);
-      if (!g) byGroup.set(gk, (g = new Acc(np)));
-      return g;
-    };
+    // By dense group id and persona index; personas listed in order of their first kept item.
+    const byGroup: (Acc | undefined)[] = [];
+    const byPersona: (Acc | undefined)[] = [];
+    const personaOrder: Scored[] = [];
+    const group = (g: number): Acc => (byGroup[g] ??= new Acc(np));
     for (const sc of scored[ci]!) {
       overall.add(sc, sc.pi);
-      for (const gk of sc.pk) group(gk).add(sc, sc.pi);
-      for (const gk of sc.qk) group(gk).add(sc, sc.pi);
-      group(sc.vk).add(sc, sc.pi);
-      let pa = byPersona.get(sc.personaId);
-      if (!pa) byPersona.set(sc.personaId, (pa = new Acc(np)));
+      for (const g of sc.pg) group(g).add(sc, sc.pi);
+      for (const g of sc.qg) group(g).add(sc, sc.pi);
+      group(sc.vg).add(sc, sc.pi);
+      let pa = byPersona[sc.pi];
+      if (!pa) {
+        byPersona[sc.pi] = pa = new Acc(np);
+        personaOrder.push(sc);
+      }
       pa.add(sc, sc.pi);
       if (include.items) {
         itemRows.push({
@@ -437,11 +493,15 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
         });
       }
     }
-    for (const [gk, acc] of [...byGroup].sort(([a], [b]) => compareGroupKeys(a, b))) {
-      const [field, value] = gk.split(SEP) as [string, string];
+    const present: number[] = [];
+    byGroup.forEach((acc, g) => { if (acc) present.push(g); });
+    for (const g of present.sort((a, b) => compareGroupKeys(groupKeys[a]!, groupKeys[b]!))) {
+      const acc = byGroup[g]!;
+      const [field, value] = groupKeys[g]!.split(SEP) as [string, string];
       groups.push({ condition: cond.id, field, value, ...acc.scores() } satisfies GroupScore & { condition: string });
     }
-    for (const [personaId, acc] of byPersona) {
+    for (const { personaId, pi } of personaOrder) {
+      const acc = byPersona[pi]!;
       personaScores.push({ condition: cond.id, personaId, values: { ...personaValues(personas.get(personaId)) }, ...acc.scores() } satisfies PersonaScore & { condition: string });
     }
     return {
@@ -519,25 +579,26 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   if (include.distributions) {
     conditions.forEach((cond, ci) => {
       type Hist = { q: QuestionInfo; field: string; value: string; model: number[]; survey: number[]; n: number };
-      // question → group key → histogram (nested, so no key string is built per item).
-      const byQuestion = new Map<string, Map<string, Hist>>();
+      // question → histograms by dense group id, and in order of creation (the output order).
+      const byQuestion = new Map<string, { byGroup: (Hist | undefined)[]; order: Hist[] }>();
       for (const sc of scored[ci]!) {
         const qi = questions.get(sc.questionId)!;
         let hist = byQuestion.get(sc.questionId);
-        if (!hist) byQuestion.set(sc.questionId, (hist = new Map()));
+        if (!hist) byQuestion.set(sc.questionId, (hist = { byGroup: [], order: [] }));
         for (let g = -1; g < PERSONA_GROUP_FIELDS.length; g++) {
-          const gk = g < 0 ? ALL_KEY : sc.pk[g]!;
-          let h = hist.get(gk);
+          const gid = g < 0 ? ALL_GROUP : sc.pg[g]!;
+          let h = hist.byGroup[gid];
           if (!h) {
-            const [field, value] = gk.split(SEP) as [string, string];
-            hist.set(gk, (h = { q: qi, field, value, model: new Array<number>(qi.n).fill(0), survey: new Array<number>(qi.n).fill(0), n: 0 }));
+            const [field, value] = groupKeys[gid]!.split(SEP) as [string, string];
+            hist.byGroup[gid] = h = { q: qi, field, value, model: new Array<number>(qi.n).fill(0), survey: new Array<number>(qi.n).fill(0), n: 0 };
+            hist.order.push(h);
           }
           for (const v of sc.votes) h.model[v.answer - 1]! += v.weight;
           h.survey[sc.s - 1]!++;
           h.n++;
         }
       }
-      for (const h of [...byQuestion.values()].flatMap((m) => [...m.values()])) {
+      for (const h of [...byQuestion.values()].flatMap((m) => m.order)) {
         const model = toDistribution(h.model);
         const survey = toDistribution(h.survey);
         const dk = h.q.dontKnow;
@@ -560,7 +621,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     const ia = condIndex.get(a);
     const ib = condIndex.get(b);
     if (ia === undefined || ib === undefined) { warnings.push(`cannot compare ${a} and ${b}: unknown condition`); continue; }
-    for (const metric of ['soft', 'hard'] as const) deltas.push(pairedDelta(a, b, metric, scored[ia]!, candidates[ib]!, settings, include.personaDeltas && metric === 'soft'));
+    for (const metric of ['soft', 'hard'] as const) deltas.push(pairedDelta(a, b, metric, scored[ia]!, candidateById[ib]!, settings, include.personaDeltas && metric === 'soft'));
   }
 
   return {
@@ -687,7 +748,7 @@ class Agreement {
  * Per persona: the mean item difference, bootstrap and sign flips over the persona's items.
  */
 function pairedDelta(
-  a: string, b: string, metric: 'soft' | 'hard', sa: readonly Scored[], sb: Map<number, Scored>,
+  a: string, b: string, metric: 'soft' | 'hard', sa: readonly Scored[], sb: readonly (Scored | undefined)[],
   settings: ScoringSettings, perPersona: boolean,
 ): PairedDelta {
   const opts = (context: string) => ({
@@ -698,7 +759,7 @@ function pairedDelta(
   const pairedItems: Scored[] = [];
   const diffs: number[] = [];
   for (const x of sa) {
-    const y = sb.get(x.key);
+    const y = sb[x.key];
     if (!y?.kept) continue;
     const d = y[metric] - x[metric];
     const list = perPersonaDiffs.get(x.personaId);
