@@ -425,7 +425,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       if (vg === undefined) variantGroupIds.set(it.variant, (vg = groupId(vk)));
       const sc: Scored = {
         key, pi: indexOf(it.personaId), pk, qk, vk, pg, qg, vg,
-        answers, personaId: it.personaId, questionId: it.questionId, variant: it.variant, votes, s, soft: 0, hard: 0, randomSoft: 0, randomHard: 0, kept: false,
+        answers, personaId: it.personaId, questionId: it.questionId, variant: it.variant, votes, s, soft: NaN, hard: NaN, randomSoft: NaN, randomHard: NaN, kept: false,
       };
       candidates[ci]!.push(sc);
       candidateById[ci]![key] = sc;
@@ -449,13 +449,22 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     for (const c of candidates[ci]!) {
       if (common && common[c.key] !== allConditions) { funnels[ci]!.notCommon++; continue; }
       const qi = questions.get(c.questionId)!;
+      let soft = 0;
+      let hard = 0;
+      let randomSoft = 0;
+      let randomHard = 0;
       for (const v of c.votes) {
         const x = itemMetrics(v.answer, c.s, qi);
-        c.soft += v.weight * x.soft;
-        c.hard += v.weight * x.hard;
-        c.randomSoft += v.weight * x.randomSoft;
-        c.randomHard += v.weight * x.randomHard;
+        soft += v.weight * x.soft;
+        hard += v.weight * x.hard;
+        randomSoft += v.weight * x.randomSoft;
+        randomHard += v.weight * x.randomHard;
       }
+      // The fields start as NaN (unscored) so they are doubles from the start: no shape change per item here.
+      c.soft = soft;
+      c.hard = hard;
+      c.randomSoft = randomSoft;
+      c.randomHard = randomHard;
       c.kept = true;
       out.push(c);
       funnels[ci]!.kept++;
