@@ -230,14 +230,25 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   // ---- 1. parse and group ----------------------------------------------------------------------------------
   // Items are keyed by a dense integer id shared by all conditions (no key string per item).
   const items = conditions.map(() => new Map<number, ItemAcc>());
-  const ids = new Map<string, Map<string, number[]>>();
+  // (persona, question) pairs get dense ids too (the across-variants view groups by them): pairOf[item id].
+  const ids = new Map<string, Map<string, { pair: number; byVariant: number[] }>>();
   let nextId = 0;
+  const pairOf: number[] = [];
+  const pairQuestion: string[] = [];
   const itemId = (personaId: string, questionId: string, variant: number): number => {
     let byQ = ids.get(personaId);
     if (!byQ) ids.set(personaId, (byQ = new Map()));
     let byV = byQ.get(questionId);
-    if (!byV) byQ.set(questionId, (byV = []));
-    return (byV[variant] ??= nextId++);
+    if (!byV) {
+      byQ.set(questionId, (byV = { pair: pairQuestion.length, byVariant: [] }));
+      pairQuestion.push(questionId);
+    }
+    let id = byV.byVariant[variant];
+    if (id === undefined) {
+      byV.byVariant[variant] = id = nextId++;
+      pairOf.push(byV.pair);
+    }
+    return id;
   };
   const parse: ParseSummary[] = conditions.map((c) => ({ condition: c.id, samples: 0, parsed: 0, unparsed: 0, byRule: {}, byReason: {}, itemsWithoutValidSample: 0 }));
   const unparsed: UnparsedSample[] = [];
@@ -526,25 +537,34 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   // ---- 6. extra view: one vote across the variants of a (persona, question) -----------------------------------
   type Pooled = { pi: number; votes: Vote[]; s: number; q: QuestionInfo };
   const pooledAnswers: (number | null)[] = [];
-  // persona → question → entry (nested maps: no key string per item). The same grouping gives consistency.
+  // Per condition: the pooled entry of each (persona, question) pair, and the pairs persona by persona (personas in
+  // order of first appearance, then questions in order of first appearance). The same grouping gives consistency.
   const pooled = conditions.map((cond, ci) => {
-    const byPq = new Map<string, Map<string, ItemAcc[]>>();
+    const lists: (ItemAcc[] | undefined)[] = new Array<ItemAcc[] | undefined>(pairQuestion.length);
+    const personaPairs = new Map<string, number[]>();
     const agree = new Agreement();
     for (const it of items[ci]!.values()) {
-      let byQ = byPq.get(it.personaId);
-      if (!byQ) byPq.set(it.personaId, (byQ = new Map()));
-      const list = byQ.get(it.questionId);
+      const pair = pairOf[it.id]!;
       sortSamples(it);
       agree.addSamples(it.questionId, it.answers);
+      const list = lists[pair];
       if (list) list.push(it);
-      else byQ.set(it.questionId, [it]);
+      else {
+        lists[pair] = [it];
+        let pp = personaPairs.get(it.personaId);
+        if (!pp) personaPairs.set(it.personaId, (pp = []));
+        pp.push(pair);
+      }
     }
-    const out = new Map<string, Map<string, Pooled>>();
-    for (const [personaId, byQ] of byPq) {
-      const outQ = new Map<string, Pooled>();
-      out.set(personaId, outQ);
-      for (const [questionId, list] of byQ) {
-        if (list.length > 1) list.sort((a, b) => a.variant - b.variant);
+    const byPair: (Pooled | undefined)[] = new Array<Pooled | undefined>(pairQuestion.length);
+    const order: number[] = [];
+    for (const [personaId, pairs] of personaPairs) {
+      for (const pair of pairs) {
+        const list = lists[pair]!;
+        const questionId = pairQuestion[pair]!;
+        let sorted = true;
+        for (let i = 1; i < list.length; i++) if (list[i - 1]!.variant > list[i]!.variant) sorted = false;
+        if (!sorted) list.sort((a, b) => a.variant - b.variant);
         // Consistency is about the model: every item counts, before any survey filter.
         for (const it of list) it.votes ??= majorityVote(it.answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${itemKey(it.personaId, it.questionId, it.variant)}` : '');
         agree.addVariants(questionId, list);
@@ -555,30 +575,36 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
         for (const it of list) for (const a of it.answers) pooledAnswers.push(a);
         const votes = majorityVote(pooledAnswers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${personaId}${SEP}${questionId}${SEP}pooled` : '');
         if (!votes.length) continue;
-        const s = surveyAnswer(personaId, questionId, qi);
-        if (typeof s === 'number') outQ.set(questionId, { pi: indexOf(personaId), votes, s, q: qi });
+        const s = surveyAnswerOf(personaId, questionId, qi);
+        if (typeof s === 'number') {
+          byPair[pair] = { pi: indexOf(personaId), votes, s, q: qi };
+          order.push(pair);
+        }
       }
     }
     conditionScores[ci]!.consistency = agree.result(cond.id);
-    return out;
+    return { byPair, order };
   });
-  const inAll = (personaId: string, questionId: string): boolean => pooled.every((p) => p.get(personaId)?.has(questionId));
+  const inAll = (pair: number): boolean => pooled.every((p) => p.byPair[pair] !== undefined);
   const pooledCommon = settings.commonItems && conditions.length > 1;
   conditions.forEach((_, ci) => {
     const acc = new Acc(personaIndex.size);
-    for (const [personaId, outQ] of pooled[ci]!) {
-      for (const [questionId, e] of outQ) {
-        if (pooledCommon && !inAll(personaId, questionId)) continue;
-        const m = { soft: 0, hard: 0, randomSoft: 0, randomHard: 0 };
-        for (const v of e.votes) {
-          const x = itemMetrics(v.answer, e.s, e.q);
-          m.soft += v.weight * x.soft;
-          m.hard += v.weight * x.hard;
-          m.randomSoft += v.weight * x.randomSoft;
-          m.randomHard += v.weight * x.randomHard;
-        }
-        acc.add(m, e.pi);
+    const { byPair, order } = pooled[ci]!;
+    for (const pair of order) {
+      if (pooledCommon && !inAll(pair)) continue;
+      const e = byPair[pair]!;
+      let soft = 0;
+      let hard = 0;
+      let randomSoft = 0;
+      let randomHard = 0;
+      for (const v of e.votes) {
+        const x = itemMetrics(v.answer, e.s, e.q);
+        soft += v.weight * x.soft;
+        hard += v.weight * x.hard;
+        randomSoft += v.weight * x.randomSoft;
+        randomHard += v.weight * x.randomHard;
       }
+      acc.add({ soft, hard, randomSoft, randomHard }, e.pi);
     }
     conditionScores[ci]!.acrossVariants = acc.scores();
   });
