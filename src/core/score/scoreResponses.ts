@@ -229,7 +229,9 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
 
   // ---- 1. parse and group ----------------------------------------------------------------------------------
   // Items are keyed by a dense integer id shared by all conditions (no key string per item).
-  const items = conditions.map(() => new Map<number, ItemAcc>());
+  // Per condition: items by id, and in order of first sample.
+  const itemById = conditions.map(() => [] as (ItemAcc | undefined)[]);
+  const items = conditions.map(() => [] as ItemAcc[]);
   // (persona, question) pairs get dense ids too (the across-variants view groups by them): pairOf[item id].
   const ids = new Map<string, Map<string, { pair: number; byVariant: number[] }>>();
   let nextId = 0;
@@ -263,12 +265,13 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     if (ci === undefined) { unknownCondition += count; return undefined; }
     if (!questions.has(questionId)) { unknownQuestion += count; return undefined; }
     const key = itemId(personaId, questionId, variant);
-    let it = items[ci]!.get(key);
+    let it = itemById[ci]![key];
     if (!it) {
       let cache = parseCaches[ci]!.get(questionId);
       if (!cache) parseCaches[ci]!.set(questionId, (cache = new Map()));
       // Every field set here, so all items share one hidden class (votes is filled in later).
-      items[ci]!.set(key, (it = { id: key, personaId, questionId, variant, sampleIdx: null, answers: [], ci, cache, votes: undefined }));
+      itemById[ci]![key] = it = { id: key, personaId, questionId, variant, sampleIdx: null, answers: [], ci, cache, votes: undefined };
+      items[ci]!.push(it);
     }
     return it;
   };
@@ -413,7 +416,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   };
   conditions.forEach((cond, ci) => {
     const f = funnels[ci]!;
-    for (const it of items[ci]!.values()) {
+    for (const it of items[ci]!) {
       const key = it.id;
       f.itemsSeen++;
       const qi = questions.get(it.questionId)!;
@@ -543,7 +546,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     const lists: (ItemAcc[] | undefined)[] = new Array<ItemAcc[] | undefined>(pairQuestion.length);
     const personaPairs = new Map<string, number[]>();
     const agree = new Agreement();
-    for (const it of items[ci]!.values()) {
+    for (const it of items[ci]!) {
       const pair = pairOf[it.id]!;
       sortSamples(it);
       agree.addSamples(it.questionId, it.answers);
