@@ -13,9 +13,9 @@ import { percentile, writeResult } from './lib.mjs';
 
 const require = createRequire(import.meta.url);
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const DATA = process.env.ALIGNMENT_DATA ?? path.resolve(ROOT, '../shared/data');
-const core = (m) => require(path.join(ROOT, 'out/src/core', m));
 const fs = require('node:fs');
+const DATA = [process.env.ALIGNMENT_DATA, path.resolve(ROOT, '../shared/data'), '/work/shared/data'].find((d) => d && fs.existsSync(path.join(d, 'wvs'))) ?? path.resolve(ROOT, '../shared/data');
+const core = (m) => require(path.join(ROOT, 'out/src/core', m));
 const { loadPaperSurvey } = core('survey/loadPaperSurvey.js');
 const { importWvsRespondents } = core('persona/importWvsRespondents.js');
 const { buildPromptContext } = core('template/buildPromptContext.js');

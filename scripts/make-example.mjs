@@ -13,7 +13,7 @@ const arg = (name, fallback) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? path.resolve(process.argv[i + 1]) : fallback;
 };
-const dataDir = arg('--data', process.env.ALIGNMENT_DATA ?? path.resolve(ROOT, '../shared/data'));
+const dataDir = arg('--data', [process.env.ALIGNMENT_DATA, path.resolve(ROOT, '../shared/data'), '/work/shared/data'].find((d) => d && fs.existsSync(path.join(d, 'wvs'))) ?? path.resolve(ROOT, '../shared/data'));
 const outDir = arg('--out', path.join(ROOT, 'examples/wvs-egypt-us'));
 const require = createRequire(import.meta.url);
 const { buildExampleWorkspace } = require(path.join(ROOT, 'out/src/core/workspace/buildExampleWorkspace.js'));

@@ -11,6 +11,7 @@ const QUIET_SETTINGS = {
   'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'extensions.autoCheckUpdates': false,
   'extensions.autoUpdate': false, 'extensions.ignoreRecommendations': true, 'security.workspace.trust.enabled': false,
   'chat.disableAIFeatures': true, 'git.enabled': false, 'workbench.welcomePage.walkthroughs.openOnInstall': false,
+  'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
 export function prepareRunDir(runDir, settings = {}) {

@@ -127,6 +127,6 @@ export function buildExampleWorkspace(options: ExampleOptions): Map<string, stri
     ],
     scoring: { profile: 'paper', tieBreak: 'expected', sameAnswerFilter: false, compare: ['en-plain', 'en-anthro'] },
   };
-  files.set('anthro-vs-plain.experiment.json', json(anthro));
+  files.set('live-anthro-vs-plain.experiment.json', json(anthro));
   return files;
 }

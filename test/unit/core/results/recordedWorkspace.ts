@@ -10,7 +10,7 @@ import { loadRecordedCompletions } from '../../../../src/core/recorded/loadRecor
 import { loadPaperScoringData } from '../../../../src/core/score/loadPaperScoringData';
 import { recordedScoringInput } from '../../../../src/core/score/recordedScoringInput';
 
-const DATA = process.env.ALIGNMENT_DATA ?? path.resolve(__dirname, '../../../../../../shared/data');
+import { DATA } from '../workspace/sharedData';
 export const WVS = path.join(DATA, 'wvs');
 export const RECORDED = path.join(DATA, 'completions/gpt-3.5-turbo-1106/egypt');
 const CONDITION: Record<string, string> = { en: 'en-plain', ar: 'ar-plain' };

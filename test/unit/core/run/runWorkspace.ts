@@ -7,7 +7,8 @@ import { importWvsRespondents } from '../../../../src/core/persona/importWvsResp
 import { loadPaperSurvey } from '../../../../src/core/survey/loadPaperSurvey';
 import { tempDir } from './helpers';
 
-export const DATA = path.resolve(__dirname, '../../../../../../shared/data');
+export { DATA } from '../workspace/sharedData';
+import { DATA } from '../workspace/sharedData';
 export const ROOT = path.resolve(__dirname, '../../../../..');
 export const COMPLETIONS = path.join(DATA, 'completions/gpt-3.5-turbo-1106/egypt');
 

@@ -57,7 +57,7 @@ test('recorded completions cover every example Egypt persona × question × vari
 });
 
 test('both experiment files are valid and point at existing files', () => {
-  for (const name of ['egypt-en-vs-ar.experiment.json', 'anthro-vs-plain.experiment.json']) {
+  for (const name of ['egypt-en-vs-ar.experiment.json', 'live-anthro-vs-plain.experiment.json']) {
     const { spec, warnings } = parseExperiment(files.get(name)!, name);
     assert.deepEqual(warnings, []);
     assert.ok(files.has(spec.survey) && files.has(spec.personas));

@@ -4,8 +4,12 @@ import path from 'node:path';
 
 /** Repository root (tests run from out/test/unit/core/<area>/). */
 export const ROOT = path.resolve(__dirname, '../../../../..');
-/** The shared real data: WVS survey files, respondents, recorded completions. */
-export const DATA = process.env.ALIGNMENT_DATA ?? path.resolve(ROOT, '../shared/data');
+/**
+ * The shared real data: WVS survey files, respondents, recorded completions. `$ALIGNMENT_DATA`, else
+ * `../shared/data` next to the checkout, else the workplace's `/work/shared/data` (a clone elsewhere still finds it).
+ */
+export const DATA = [process.env.ALIGNMENT_DATA, path.resolve(ROOT, '../shared/data'), '/work/shared/data']
+  .find((d): d is string => !!d && fs.existsSync(path.join(d, 'wvs'))) ?? path.resolve(ROOT, '../shared/data');
 export const WVS = path.join(DATA, 'wvs');
 export const RECORDED = path.join(DATA, 'completions/gpt-3.5-turbo-1106/egypt');
 
