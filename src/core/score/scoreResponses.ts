@@ -70,6 +70,9 @@ interface QuestionInfo extends ItemQuestion {
   question: Question;
   /** Dense index of the question (for per-persona tables). */
   index: number;
+  /** Breakdown group keys (theme, question) and their dense ids, set on first use. */
+  qk: string[] | undefined;
+  qg: number[] | undefined;
   /** scoreItem(m, s) memoised at [m * (n + 1) + s]: items repeat the same few (m, s) pairs. */
   memo: (ItemMetrics | undefined)[];
 }
@@ -79,9 +82,23 @@ function itemMetrics(m: number, s: number, qi: QuestionInfo): ItemMetrics {
   return (qi.memo[i] ??= scoreItem(m, s, qi));
 }
 
+/** What scoring keeps per persona id seen in the samples: its (persona, question) pairs, and per-persona caches. */
+interface PersonaRec {
+  pairs: Map<string, { pair: number; byVariant: number[] }>;
+  /** Dense persona index (−1 until the persona has a scored item). */
+  pi: number;
+  /** Breakdown group keys of the persona's fields and their dense ids, set on first use. */
+  pk: string[] | undefined;
+  pg: number[] | undefined;
+  /** Survey answer memo by question index (see surveyAnswerOf). */
+  survey: (number | keyof ItemFunnel | undefined)[];
+}
+
 interface ItemAcc {
   /** Item id, shared by the same (persona, question, variant) in every condition. */
   id: number;
+  rec: PersonaRec;
+  qi: QuestionInfo;
   personaId: string;
   questionId: string;
   variant: number;
@@ -212,7 +229,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   for (const q of input.questions) {
     const n = Math.max(0, ...Object.values(q.options).map((o) => o.length));
     questions.set(q.id, {
-      question: q, index: questions.size, n, memo: [],
+      question: q, index: questions.size, n, memo: [], qk: undefined, qg: undefined,
       dontKnow: q.dontKnowIndex === null || q.dontKnowIndex === undefined ? null : q.dontKnowIndex + 1,
       nominal: settings.nominalQuestions.includes(q.id) || q.scale === 'nominal',
     });
@@ -233,13 +250,11 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   const itemById = conditions.map(() => [] as (ItemAcc | undefined)[]);
   const items = conditions.map(() => [] as ItemAcc[]);
   // (persona, question) pairs get dense ids too (the across-variants view groups by them): pairOf[item id].
-  const ids = new Map<string, Map<string, { pair: number; byVariant: number[] }>>();
+  const ids = new Map<string, PersonaRec>();
   let nextId = 0;
   const pairOf: number[] = [];
   const pairQuestion: string[] = [];
-  const itemId = (personaId: string, questionId: string, variant: number): number => {
-    let byQ = ids.get(personaId);
-    if (!byQ) ids.set(personaId, (byQ = new Map()));
+  const itemId = (byQ: PersonaRec['pairs'], questionId: string, variant: number): number => {
     let byV = byQ.get(questionId);
     if (!byV) {
       byQ.set(questionId, (byV = { pair: pairQuestion.length, byVariant: [] }));
@@ -263,14 +278,17 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   const itemFor = (condition: string, personaId: string, questionId: string, variant: number, count: number): ItemAcc | undefined => {
     const ci = condIndex.get(condition);
     if (ci === undefined) { unknownCondition += count; return undefined; }
-    if (!questions.has(questionId)) { unknownQuestion += count; return undefined; }
-    const key = itemId(personaId, questionId, variant);
+    const qi = questions.get(questionId);
+    if (!qi) { unknownQuestion += count; return undefined; }
+    let rec = ids.get(personaId);
+    if (!rec) ids.set(personaId, (rec = { pairs: new Map(), pi: -1, pk: undefined, pg: undefined, survey: [] }));
+    const key = itemId(rec.pairs, questionId, variant);
     let it = itemById[ci]![key];
     if (!it) {
       let cache = parseCaches[ci]!.get(questionId);
       if (!cache) parseCaches[ci]!.set(questionId, (cache = new Map()));
       // Every field set here, so all items share one hidden class (votes is filled in later).
-      itemById[ci]![key] = it = { id: key, personaId, questionId, variant, sampleIdx: null, answers: [], ci, cache, votes: undefined };
+      itemById[ci]![key] = it = { id: key, rec, qi, personaId, questionId, variant, sampleIdx: null, answers: [], ci, cache, votes: undefined };
       items[ci]!.push(it);
     }
     return it;
@@ -355,10 +373,11 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   };
   // The answer depends on (persona, question) only; variants and conditions repeat it. Memo: the answer, or −answer
   // when there was no twin (counted per call), or the funnel bucket.
-  const surveyMemo = new Map<string, (number | keyof ItemFunnel | undefined)[]>();
   const surveyAnswerOf = (personaId: string, questionId: string, qi: QuestionInfo): number | keyof ItemFunnel => {
-    let row = surveyMemo.get(personaId);
-    if (!row) surveyMemo.set(personaId, (row = []));
+    const row = ids.get(personaId)!.survey;
+    return surveyAnswerIn(row, personaId, questionId, qi);
+  };
+  const surveyAnswerIn = (row: PersonaRec['survey'], personaId: string, questionId: string, qi: QuestionInfo): number | keyof ItemFunnel => {
     let r = row[qi.index];
     if (r === undefined) {
       const before = noTwin;
@@ -380,8 +399,6 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   // Breakdown group keys, computed once per persona and per item, and their dense ids.
   const personaGroupCache = new Map<string, string[]>();
   const questionGroupCache = new Map<string, string[]>();
-  const personaGroupIds = new Map<string, number[]>();
-  const questionGroupIds = new Map<string, number[]>();
   const variantGroupIds = new Map<number, number>();
   const groupKeys: string[] = [];
   const groupIds = new Map<string, number>();
@@ -419,26 +436,25 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     for (const it of items[ci]!) {
       const key = it.id;
       f.itemsSeen++;
-      const qi = questions.get(it.questionId)!;
+      const qi = it.qi;
+      const rec = it.rec;
       sortSamples(it);
       if (skip.has(it.questionId)) { f.skippedQuestion++; continue; }
       const answers = it.answers;
       const votes = majorityVote(answers, settings.tieBreak, settings.seed, settings.tieBreak === 'random' ? `${cond.id}${SEP}${itemKey(it.personaId, it.questionId, it.variant)}` : '');
       it.votes = votes;
       if (votes.length === 0) { f.noValidSample++; parse[ci]!.itemsWithoutValidSample++; continue; }
-      const s = surveyAnswerOf(it.personaId, it.questionId, qi);
+      const s = surveyAnswerIn(rec.survey, it.personaId, it.questionId, qi);
       if (typeof s !== 'number') { f[s]++; continue; }
-      const pk = personaKeys(it.personaId);
-      const qk = questionKeys(it.questionId);
+      const pk = (rec.pk ??= personaKeys(it.personaId));
+      const qk = (qi.qk ??= questionKeys(it.questionId));
       const vk = VARIANT_KEYS[it.variant] ?? `variant${SEP}${it.variant}`;
-      let pg = personaGroupIds.get(it.personaId);
-      if (!pg) personaGroupIds.set(it.personaId, (pg = pk.map(groupId)));
-      let qg = questionGroupIds.get(it.questionId);
-      if (!qg) questionGroupIds.set(it.questionId, (qg = qk.map(groupId)));
+      const pg = (rec.pg ??= pk.map(groupId));
+      const qg = (qi.qg ??= qk.map(groupId));
       let vg = variantGroupIds.get(it.variant);
       if (vg === undefined) variantGroupIds.set(it.variant, (vg = groupId(vk)));
       const sc: Scored = {
-        key, pi: indexOf(it.personaId), pk, qk, vk, pg, qg, vg,
+        key, pi: rec.pi < 0 ? (rec.pi = indexOf(it.personaId)) : rec.pi, pk, qk, vk, pg, qg, vg,
         answers, personaId: it.personaId, questionId: it.questionId, variant: it.variant, votes, s, soft: NaN, hard: NaN, randomSoft: NaN, randomHard: NaN, kept: false,
       };
       candidates[ci]!.push(sc);
