@@ -16,7 +16,7 @@ const step = (name, cmd, args) => {
 step('installing the offline VS Code (first time: ~4 min)', 'bash', ['test/harness/install-tools.sh']);
 step('building', process.execPath, ['scripts/build.mjs']);
 const vsix = path.join(os.tmpdir(), 'alignment-studio-start.vsix');
-step('packaging', path.join(ROOT, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--out', vsix]);
+step('packaging', process.execPath, ['scripts/package-vsix.mjs', vsix]);
 
 const { installVsix, prepareRunDir, startCodeServer } = await import('../test/harness/codeServer.mjs');
 const { EXAMPLE_WORKSPACE, TOOLS_DIR } = await import('../test/harness/tools.mjs');

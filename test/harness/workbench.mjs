@@ -1,22 +1,19 @@
 // E2E helpers: package + install the .vsix, start code-server on a copy of the example workspace, open it in
 // headless chromium, run palette commands, reach into webviews, save screenshots to test-results/.
-import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { installVsix, launchBrowser, prepareRunDir, startCodeServer } from './codeServer.mjs';
 import { EXAMPLE_WORKSPACE, ROOT, playwright } from './tools.mjs';
+import { packageVsix } from '../../scripts/package-vsix.mjs';
 
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
 
 /** Builds the .vsix once per test process (or uses $VSIX, set by scripts/test.mjs). */
 export function ensureVsix() {
   if (process.env.VSIX && fs.existsSync(process.env.VSIX)) return process.env.VSIX;
-  const out = path.join(os.tmpdir(), `alignment-studio-e2e-${process.pid}.vsix`);
-  const r = spawnSync('npx', ['vsce', 'package', '--no-dependencies', '--out', out], { cwd: ROOT, encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`vsce package failed:\n${r.stdout}\n${r.stderr}`);
-  process.env.VSIX = out;
-  return out;
+  process.env.VSIX = packageVsix(path.join(os.tmpdir(), `alignment-studio-e2e-${process.pid}.vsix`));
+  return process.env.VSIX;
 }
 
 /**
