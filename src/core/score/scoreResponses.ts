@@ -94,7 +94,12 @@ interface PersonaRec {
   survey: (number | keyof ItemFunnel | undefined)[];
 }
 
-interface ItemAcc {
+/**
+ * One item of one condition, from its first sample to its score. The fields of `Scored` are part of it from the
+ * start (placeholders until the item becomes a candidate), so no second object per item is needed and every item
+ * keeps one hidden class.
+ */
+interface ItemAcc extends Omit<Scored, 'votes' | 'answers'> {
   /** Item id, shared by the same (persona, question, variant) in every condition. */
   id: number;
   rec: PersonaRec;
@@ -112,6 +117,8 @@ interface ItemAcc {
   /** Majority vote over `answers` (set when voting). */
   votes: Vote[] | undefined;
 }
+const NO_KEYS: readonly string[] = [];
+const NO_IDS: readonly number[] = [];
 
 /** A parse and the index of its outcome (rule or reason) in OUTCOMES, for cheap counting. */
 interface CachedParse {
@@ -288,7 +295,10 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       let cache = parseCaches[ci]!.get(questionId);
       if (!cache) parseCaches[ci]!.set(questionId, (cache = new Map()));
       // Every field set here, so all items share one hidden class (votes is filled in later).
-      itemById[ci]![key] = it = { id: key, rec, qi, personaId, questionId, variant, sampleIdx: null, answers: [], ci, cache, votes: undefined };
+      itemById[ci]![key] = it = {
+        id: key, rec, qi, personaId, questionId, variant, sampleIdx: null, answers: [], ci, cache, votes: undefined,
+        key, pi: -1, pk: NO_KEYS, qk: NO_KEYS, vk: '', pg: NO_IDS, qg: NO_IDS, vg: -1, s: 0, soft: NaN, hard: NaN, randomSoft: NaN, randomHard: NaN, kept: false,
+      };
       items[ci]!.push(it);
     }
     return it;
@@ -453,10 +463,16 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       const qg = (qi.qg ??= qk.map(groupId));
       let vg = variantGroupIds.get(it.variant);
       if (vg === undefined) variantGroupIds.set(it.variant, (vg = groupId(vk)));
-      const sc: Scored = {
-        key, pi: rec.pi < 0 ? (rec.pi = indexOf(it.personaId)) : rec.pi, pk, qk, vk, pg, qg, vg,
-        answers, personaId: it.personaId, questionId: it.questionId, variant: it.variant, votes, s, soft: NaN, hard: NaN, randomSoft: NaN, randomHard: NaN, kept: false,
-      };
+      if (rec.pi < 0) rec.pi = indexOf(it.personaId);
+      it.pi = rec.pi;
+      it.pk = pk;
+      it.qk = qk;
+      it.vk = vk;
+      it.pg = pg;
+      it.qg = qg;
+      it.vg = vg;
+      it.s = s;
+      const sc = it as Scored;
       candidates[ci]!.push(sc);
       candidateById[ci]![key] = sc;
     }
