@@ -1,5 +1,9 @@
 // Composition root: creates the services and registers commands, views and providers. No logic here.
-const activationStart = performance.now();
+
+// Stamped by the bundle's first line (scripts/build.mjs banner), so the activation time covers loading the bundle.
+const activationStart = (globalThis as { __alignmentStudioLoadStart?: number }).__alignmentStudioLoadStart ?? performance.now();
+// The entry module's body runs after every bundled module it imports has been evaluated.
+const bundleLoaded = performance.now();
 
 import * as vscode from 'vscode';
 import { ApiKeyStore } from './host/apiKeyStore';
@@ -19,13 +23,18 @@ import { templateEditorSupport } from './host/templates/templateEditorSupport';
 
 /** What `activate` returns: used by the integration tests and by other extensions. */
 export interface AlignmentStudioApi {
-  /** Wall time from loading this module to the end of `activate`, in ms. */
+  /** Activation cost in ms: evaluating the bundle plus running `activate` (`loadMs + activateMs`). */
   activationMs: number;
+  /** Of which: evaluating the bundle (our code and its dependencies). */
+  loadMs: number;
+  /** Of which: the body of `activate` (creating services, registering everything). */
+  activateMs: number;
   /** The shared persona / question / variant selection (templates, preview, CodeLens). */
   selection: SelectionService;
 }
 
 export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
+  const activateStart = performance.now();
   const log = vscode.window.createOutputChannel('Alignment Studio', { log: true });
   const keys = new ApiKeyStore(context.secrets);
   const tree = new WorkspaceTreeProvider();
@@ -68,8 +77,13 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
 
   // Not awaited: a notification, only when a run was interrupted by a crash or a reload.
   setTimeout(() => void runner.offerResume(), 2000);
-  const api: AlignmentStudioApi = { activationMs: performance.now() - activationStart, selection };
-  log.info(`activated in ${api.activationMs.toFixed(1)} ms (VS Code ${vscode.version})`);
+  const end = performance.now();
+  // Our own cost, as VS Code's "Running Extensions" counts it: loading the code plus the activate() call (the host's
+  // scheduling between the two is not ours).
+  const loadMs = bundleLoaded - activationStart;
+  const activateMs = end - activateStart;
+  const api: AlignmentStudioApi = { activationMs: loadMs + activateMs, loadMs, activateMs, selection };
+  log.info(`activated in ${api.activationMs.toFixed(1)} ms: bundle ${api.loadMs.toFixed(1)} ms, activate() ${api.activateMs.toFixed(1)} ms (VS Code ${vscode.version})`);
   return api;
 }
 
