@@ -82,6 +82,24 @@ function itemMetrics(m: number, s: number, qi: QuestionInfo): ItemMetrics {
   return (qi.memo[i] ??= scoreItem(m, s, qi));
 }
 
+/** Weighted item scores of a vote. One answer of weight 1 (most items): the memo itself, as 0 + 1·x = x for these
+ * non-negative scores, so the numbers are the same as the weighted sum. */
+function voteMetrics(votes: readonly Vote[], s: number, qi: QuestionInfo): ItemMetrics {
+  if (votes.length === 1 && votes[0]!.weight === 1) return itemMetrics(votes[0]!.answer, s, qi);
+  let soft = 0;
+  let hard = 0;
+  let randomSoft = 0;
+  let randomHard = 0;
+  for (const v of votes) {
+    const x = itemMetrics(v.answer, s, qi);
+    soft += v.weight * x.soft;
+    hard += v.weight * x.hard;
+    randomSoft += v.weight * x.randomSoft;
+    randomHard += v.weight * x.randomHard;
+  }
+  return { soft, hard, randomSoft, randomHard };
+}
+
 /** What scoring keeps per persona id seen in the samples: its (persona, question) pairs, and per-persona caches. */
 interface PersonaRec {
   pairs: Map<string, { pair: number; byVariant: number[] }>;
@@ -118,6 +136,7 @@ interface ItemAcc extends Omit<Scored, 'votes' | 'answers'> {
   votes: Vote[] | undefined;
 }
 const NO_KEYS: readonly string[] = [];
+const UNSCORED: ItemMetrics = Object.freeze({ soft: NaN, hard: NaN, randomSoft: NaN, randomHard: NaN });
 const NO_IDS: readonly number[] = [];
 
 /** A parse and the index of its outcome (rule or reason) in OUTCOMES, for cheap counting. */
@@ -161,10 +180,10 @@ interface Scored {
   variant: number;
   votes: Vote[];
   s: number;
-  soft: number;
-  hard: number;
-  randomSoft: number;
-  randomHard: number;
+  qi: QuestionInfo;
+  /** Item scores (soft, hard and their random baselines): for a single voted answer the shared memo of scoreItem,
+   * so no numbers are boxed per item. */
+  m: ItemMetrics;
   /** Survived every filter (and the common-items protocol). */
   kept: boolean;
 }
@@ -297,7 +316,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       // Every field set here, so all items share one hidden class (votes is filled in later).
       itemById[ci]![key] = it = {
         id: key, rec, qi, personaId, questionId, variant, sampleIdx: null, answers: [], ci, cache, votes: undefined,
-        key, pi: -1, pk: NO_KEYS, qk: NO_KEYS, vk: '', pg: NO_IDS, qg: NO_IDS, vg: -1, s: 0, soft: NaN, hard: NaN, randomSoft: NaN, randomHard: NaN, kept: false,
+        key, pi: -1, pk: NO_KEYS, qk: NO_KEYS, vk: '', pg: NO_IDS, qg: NO_IDS, vg: -1, s: 0, m: UNSCORED, kept: false,
       };
       items[ci]!.push(it);
     }
@@ -494,23 +513,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     const out: Scored[] = [];
     for (const c of candidates[ci]!) {
       if (common && common[c.key] !== allConditions) { funnels[ci]!.notCommon++; continue; }
-      const qi = questions.get(c.questionId)!;
-      let soft = 0;
-      let hard = 0;
-      let randomSoft = 0;
-      let randomHard = 0;
-      for (const v of c.votes) {
-        const x = itemMetrics(v.answer, c.s, qi);
-        soft += v.weight * x.soft;
-        hard += v.weight * x.hard;
-        randomSoft += v.weight * x.randomSoft;
-        randomHard += v.weight * x.randomHard;
-      }
-      // The fields start as NaN (unscored) so they are doubles from the start: no shape change per item here.
-      c.soft = soft;
-      c.hard = hard;
-      c.randomSoft = randomSoft;
-      c.randomHard = randomHard;
+      c.m = voteMetrics(c.votes, c.s, c.qi);
       c.kept = true;
       out.push(c);
       funnels[ci]!.kept++;
@@ -531,20 +534,21 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     const personaOrder: Scored[] = [];
     const group = (g: number): Acc => (byGroup[g] ??= new Acc(np));
     for (const sc of scored[ci]!) {
-      overall.add(sc, sc.pi);
-      for (const g of sc.pg) group(g).add(sc, sc.pi);
-      for (const g of sc.qg) group(g).add(sc, sc.pi);
-      group(sc.vg).add(sc, sc.pi);
+      const m = sc.m;
+      overall.add(m, sc.pi);
+      for (const g of sc.pg) group(g).add(m, sc.pi);
+      for (const g of sc.qg) group(g).add(m, sc.pi);
+      group(sc.vg).add(m, sc.pi);
       let pa = byPersona[sc.pi];
       if (!pa) {
         byPersona[sc.pi] = pa = new Acc(np);
         personaOrder.push(sc);
       }
-      pa.add(sc, sc.pi);
+      pa.add(m, sc.pi);
       if (include.items) {
         itemRows.push({
           condition: cond.id, personaId: sc.personaId, questionId: sc.questionId, variant: sc.variant, votes: sc.votes,
-          sampleCounts: sampleCounts(sc.answers, questions.get(sc.questionId)!.n), surveyAnswer: sc.s, soft: sc.soft, hard: sc.hard, randomSoft: sc.randomSoft, randomHard: sc.randomHard,
+          sampleCounts: sampleCounts(sc.answers, questions.get(sc.questionId)!.n), surveyAnswer: sc.s, soft: m.soft, hard: m.hard, randomSoft: m.randomSoft, randomHard: m.randomHard,
         });
       }
     }
@@ -628,18 +632,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     for (const pair of order) {
       if (pooledCommon && !inAll(pair)) continue;
       const e = byPair[pair]!;
-      let soft = 0;
-      let hard = 0;
-      let randomSoft = 0;
-      let randomHard = 0;
-      for (const v of e.votes) {
-        const x = itemMetrics(v.answer, e.s, e.q);
-        soft += v.weight * x.soft;
-        hard += v.weight * x.hard;
-        randomSoft += v.weight * x.randomSoft;
-        randomHard += v.weight * x.randomHard;
-      }
-      acc.add({ soft, hard, randomSoft, randomHard }, e.pi);
+      acc.add(voteMetrics(e.votes, e.s, e.q), e.pi);
     }
     conditionScores[ci]!.acrossVariants = acc.scores();
   });
@@ -831,7 +824,7 @@ function pairedDelta(
   for (const x of sa) {
     const y = sb[x.key];
     if (!y?.kept) continue;
-    const d = y[metric] - x[metric];
+    const d = y.m[metric] - x.m[metric];
     const list = perPersonaDiffs.get(x.personaId);
     if (list) list.push(d);
     else perPersonaDiffs.set(x.personaId, [d]);
