@@ -285,6 +285,27 @@ export class ItemResampler {
     for (let i = 0; i < this.flips.length; i++) this.flips[i] = flip();
   }
 
+  private table: Uint16Array | null = null;
+  private tableN = -1;
+
+  /** The bootstrap indices ⌊u[r][i] · n⌋ for vectors of length n, kept for the last n (callers that estimate many
+   * vectors can go through them by length, so the indices are computed once per length). */
+  private indexTable(n: number): Uint16Array | null {
+    if (n > 65536) return null;
+    if (this.tableN !== n) {
+      const { draws, maxItems } = this;
+      const R = this.opts.bootstrap;
+      const t = this.table && this.table.length >= R * n ? this.table : new Uint16Array(R * n);
+      for (let r = 0; r < R; r++) {
+        const base = r * maxItems;
+        for (let i = 0; i < n; i++) t[r * n + i] = (draws[base + i]! * n) | 0;
+      }
+      this.table = t;
+      this.tableN = n;
+    }
+    return this.table;
+  }
+
   /** Mean of `diffs` (length ≤ maxItems) with its bootstrap interval and sign-flip p-value. */
   estimate(diffs: readonly number[]): DeltaEstimate {
     const n = diffs.length;
@@ -294,10 +315,16 @@ export class ItemResampler {
     let total = 0;
     for (const d of diffs) total += d;
     const stats = new Float64Array(opts.bootstrap);
+    const idx = this.indexTable(n);
     for (let r = 0; r < opts.bootstrap; r++) {
       let s = 0;
-      const base = r * maxItems;
-      for (let i = 0; i < n; i++) s += diffs[(draws[base + i]! * n) | 0]!;
+      if (idx) {
+        const base = r * n;
+        for (let i = 0; i < n; i++) s += diffs[idx[base + i]!]!;
+      } else {
+        const base = r * maxItems;
+        for (let i = 0; i < n; i++) s += diffs[(draws[base + i]! * n) | 0]!;
+      }
       stats[r] = s / n;
     }
     stats.sort();

@@ -6,7 +6,7 @@ import { parseAnswer, type ParseContext } from './parseAnswer';
 import { respondentKey } from './respondentKey';
 import { normalise, scoreItem, type ItemMetrics, type ItemQuestion } from './scoreItem';
 import type {
-  AlignmentScores, ConditionScore, ConsistencyScore, DistributionScore, GroupScore, ItemFunnel, ItemScore,
+  AlignmentScores, ConditionScore, ConsistencyScore, DeltaEstimate, DistributionScore, GroupScore, ItemFunnel, ItemScore,
   PairedDelta, ParsedAnswer, ParseRule, ParseSummary, PersonaScore, ScoreReport, ScoringSettings, UnparsedReason, UnparsedSample,
 } from './types';
 
@@ -867,7 +867,12 @@ function pairedDelta(
   let personas: PairedDelta['personas'] = [];
   if (perPersona && ids.length) {
     const items = new ItemResampler(Math.max(...[...perPersonaDiffs.values()].map((d) => d.length)), opts('items'));
-    personas = ids.map((personaId) => ({ personaId, ...items.estimate(perPersonaDiffs.get(personaId)!) }));
+    // Estimated by number of items (the resampler reuses its indices per length), listed by persona id.
+    const lists = ids.map((personaId) => perPersonaDiffs.get(personaId)!);
+    const byLength = ids.map((_, i) => i).sort((x, y) => lists[x]!.length - lists[y]!.length);
+    const personaEstimates: DeltaEstimate[] = new Array<DeltaEstimate>(ids.length);
+    for (const i of byLength) personaEstimates[i] = items.estimate(lists[i]!);
+    personas = ids.map((personaId, i) => ({ personaId, ...personaEstimates[i]! }));
   }
   return { a, b, metric, overall: estimates[0]!, groups, personas };
 }
