@@ -136,6 +136,8 @@ interface ItemAcc extends Omit<Scored, 'votes' | 'answers'> {
   votes: Vote[] | undefined;
 }
 const NO_KEYS: readonly string[] = [];
+/** Answers of an item before its first sample (shared, never written: the first sample gets the item its own array). */
+const NO_ANSWERS: (number | null)[] = Object.freeze([]) as unknown as (number | null)[];
 const UNSCORED: ItemMetrics = Object.freeze({ soft: NaN, hard: NaN, randomSoft: NaN, randomHard: NaN });
 const NO_IDS: readonly number[] = [];
 
@@ -315,7 +317,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
       if (!cache) parseCaches[ci]!.set(questionId, (cache = new Map()));
       // Every field set here, so all items share one hidden class (votes is filled in later).
       itemById[ci]![key] = it = {
-        id: key, rec, qi, personaId, questionId, variant, sampleIdx: null, answers: [], ci, cache, votes: undefined,
+        id: key, rec, qi, personaId, questionId, variant, sampleIdx: null, answers: NO_ANSWERS, ci, cache, votes: undefined,
         key, pi: -1, pk: NO_KEYS, qk: NO_KEYS, vk: '', pg: NO_IDS, qg: NO_IDS, vg: -1, s: 0, m: UNSCORED, kept: false,
       };
       items[ci]!.push(it);
@@ -338,6 +340,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
   };
   const addSample = (it: ItemAcc, sample: number, text: string | null): void => {
     const answer = parseSample(it, sample, text);
+    if (it.answers === NO_ANSWERS) it.answers = [];
     if (it.sampleIdx) it.sampleIdx.push(sample);
     else if (sample !== it.answers.length) it.sampleIdx = [...it.answers.keys(), sample];
     it.answers.push(answer);
