@@ -4,6 +4,7 @@
 // Recorded answers enter per item (5 replies each), as the CLI feeds them. Reports wall time of scoring (data already loaded, as when rescoring) and the peak RSS of the process.
 // `npm run bench -- score` (builds first). Data: ../shared/data (or ALIGNMENT_DATA).
 import { createRequire } from 'node:module';
+import fs from 'node:fs';
 import path from 'node:path';
 import { BENCH_DIR, percentile, writeResult } from './lib.mjs';
 
@@ -16,7 +17,7 @@ const { recordedScoringInput } = require(out('src/core/score/recordedScoringInpu
 const { scoreResponses } = require(out('src/core/score/scoreResponses.js'));
 const { scoringSettings } = require(out('src/core/score/scoringSettings.js'));
 
-const DATA = process.env.ALIGNMENT_DATA ?? path.resolve(ROOT, '../shared/data');
+const DATA = [process.env.ALIGNMENT_DATA, path.resolve(ROOT, '../shared/data'), '/work/shared/data'].find((d) => d && fs.existsSync(path.join(d, 'wvs'))) ?? path.resolve(ROOT, '../shared/data');
 const WVS = path.join(DATA, 'wvs');
 const REPLICAS = 2;
 const RUNS = process.argv.includes('--quick') ? 1 : 3;
