@@ -1,17 +1,5 @@
 import type { Estimate } from './types';
 
-/** A small, fast, seedable PRNG (mulberry32): the same seed gives the same confidence intervals. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** FNV-1a hash of a string, to derive one independent seed per estimate (order of computation never matters). */
 export function hashSeed(seed: number, key: string): number {
   let h = (0x811c9dc5 ^ seed) >>> 0;

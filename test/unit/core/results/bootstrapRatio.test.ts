@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bootstrapRatio, mulberry32 } from '../../../../src/core/results/bootstrapRatio';
+import { bootstrapRatio } from '../../../../src/core/results/bootstrapRatio';
+import { mulberry32 } from '../../../../src/core/score/rng';
 
 test('mulberry32 is deterministic and uniform-ish in [0, 1)', () => {
   const a = mulberry32(42), b = mulberry32(42);
