@@ -155,8 +155,8 @@ describe('Prompt templates', () => {
 
   it('"Select Persona…" opens a pick list and leaves the selection alone when dismissed', async () => {
     await vscode.window.showTextDocument(workspaceFile('prompts/persona.en.hbs'));
-    // Earlier suites change experiment files, which reloads the selection: compare against the loaded one.
-    await api.selection.ready();
+    // Earlier tests rewrite and restore data files; a debounced reload may still be pending: settle on disk state.
+    await api.selection.reload();
     const before = api.selection.current.persona?.id;
     const picked = vscode.commands.executeCommand<string | undefined>('alignmentStudio.selectPersona');
     await new Promise((r) => setTimeout(r, 1500));
