@@ -146,8 +146,10 @@ uiTest('a broken template shows its error and the diagnostic jumps to the line',
   await cursorIntoUserBlock('prompts/persona.ar.hbs');
   // Typing the closing braces types over any that the editor auto-closed.
   await wb.page.keyboard.type('{{persona.no_such_field}}');
-  const err = view.locator('#pane-body-ar .pane-error');
+  // Renders while typing show intermediate syntax errors; wait for the one of the finished expression.
+  const err = view.locator('#pane-body-ar .pane-error', { hasText: 'no_such_field' });
   await err.waitFor();
+  assert.match(await err.textContent(), /unknown variable|no_such_field/i);
   assert.match(await err.textContent(), /no_such_field/);
   assert.ok(await view.locator('#pane-body-en .msg .content').first().isVisible(), 'the English pane still renders');
   await wb.screenshot('preview-error');
