@@ -139,6 +139,26 @@ export function readManifest(dir: string): RunManifest {
   return JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as RunManifest;
 }
 
+/** The runs under `runsDir` with a readable manifest and no live writer (unreadable ones are skipped). */
+export function listIdleRuns(runsDir: string): Array<{ id: string; dir: string; manifest: RunManifest }> {
+  let ids: string[];
+  try {
+    ids = fs.readdirSync(runsDir);
+  } catch {
+    return [];
+  }
+  const runs: Array<{ id: string; dir: string; manifest: RunManifest }> = [];
+  for (const id of ids) {
+    const dir = path.join(runsDir, id);
+    try {
+      if (!isRunLocked(dir)) runs.push({ id, dir, manifest: readManifest(dir) });
+    } catch {
+      // not a run (or a manifest being written for the first time)
+    }
+  }
+  return runs;
+}
+
 /** Write-then-rename so a reader (or a crash) never sees half a manifest. */
 function writeJsonAtomic(file: string, data: unknown): void {
   const tmp = `${file}.${process.pid}.tmp`;

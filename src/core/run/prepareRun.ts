@@ -1,11 +1,10 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunManifest } from '../experiment';
 import { estimateRun, type RunEstimate, type TokenCounter } from './estimateRun';
 import { expandRequests } from './expandRequests';
 import type { OpenedExperiment } from './openExperiment';
 import { ResponseCache } from './ResponseCache';
-import { isRunLocked, readManifest, RESPONSES_FILE } from './RunStore';
+import { isRunLocked, listIdleRuns, readManifest, RESPONSES_FILE } from './RunStore';
 import { readResponses } from './readResponses';
 
 /** A run about to start (or continue): what it will ask, what it can reuse, what it will cost. */
@@ -75,22 +74,9 @@ export function prepareRun(experiment: OpenedExperiment, options: PrepareRunOpti
 
 /** The latest run of this exact experiment that did not complete and is not running elsewhere. */
 function findUnfinishedRun(runsDir: string, specJson: string): string | undefined {
-  let names: string[];
-  try {
-    names = fs.readdirSync(runsDir);
-  } catch {
-    return undefined;
-  }
   let best: { id: string; createdAt: string } | undefined;
-  for (const id of names) {
-    const dir = path.join(runsDir, id);
-    let m: RunManifest;
-    try {
-      m = readManifest(dir);
-    } catch {
-      continue;
-    }
-    if (m.status === 'completed' || JSON.stringify(m.experiment) !== specJson || isRunLocked(dir)) continue;
+  for (const { id, manifest: m } of listIdleRuns(runsDir)) {
+    if (m.status === 'completed' || JSON.stringify(m.experiment) !== specJson) continue;
     if (!best || m.createdAt > best.createdAt) best = { id, createdAt: m.createdAt };
   }
   return best?.id;

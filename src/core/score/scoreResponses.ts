@@ -7,7 +7,7 @@ import { respondentKey } from './respondentKey';
 import { normalise, scoreItem, type ItemMetrics, type ItemQuestion } from './scoreItem';
 import type {
   AlignmentScores, ConditionScore, ConsistencyScore, DeltaEstimate, DistributionScore, GroupScore, ItemFunnel, ItemScore,
-  PairedDelta, ParsedAnswer, ParseRule, ParseSummary, PersonaScore, ScoreReport, ScoringSettings, UnparsedReason, UnparsedSample,
+  PairedDelta, ParsedAnswer, ParseRule, ParseSummary, PersonaScore, ScoreReport, ScoringSample, ScoringSettings, UnparsedReason, UnparsedSample,
 } from './types';
 
 /** A condition as scoring sees it: where its answers come from and how to parse them. */
@@ -22,15 +22,7 @@ export interface ScoringCondition {
   reasoning?: boolean;
 }
 
-/** One sampled reply of one item. `text` null = the request failed for good. */
-export interface ScoringSample {
-  condition: string;
-  personaId: string;
-  questionId: string;
-  variant: number;
-  sample: number;
-  text: string | null;
-}
+export type { ScoringSample } from './types';
 
 /** All sampled replies of one item at once (recorded completions come this way): cheaper than one object per sample. */
 export interface ScoringItemSamples {

@@ -80,14 +80,18 @@ export interface ParsedAnswer {
   reason?: UnparsedReason;
 }
 
-/** One unparsed reply, listed so nothing is dropped silently. */
-export interface UnparsedSample {
+/** One sampled reply of one item. `text` null = the request failed for good. */
+export interface ScoringSample {
   condition: string;
   personaId: string;
   questionId: string;
   variant: number;
   sample: number;
   text: string | null;
+}
+
+/** One unparsed reply, listed so nothing is dropped silently. */
+export interface UnparsedSample extends ScoringSample {
   reason: UnparsedReason;
 }
 

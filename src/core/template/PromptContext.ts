@@ -1,18 +1,10 @@
-import type { Lang, ScaleKind } from '../model';
+import type { Lang, PersonaValues, ScaleKind } from '../model';
 
 /** The persona as a template sees it: its values in the prompt language plus id and country key. */
-export interface PromptPersona {
+export interface PromptPersona extends PersonaValues {
   id: string;
   /** Country key of the persona's survey, lower case (`egypt`, `united states`). */
   countryKey: string;
-  region: string;
-  sex: string;
-  age: number;
-  country: string;
-  marital_status: string;
-  education: string;
-  social_class: string;
-  [field: string]: string | number;
 }
 
 /** The question as a template sees it, in the prompt language. */

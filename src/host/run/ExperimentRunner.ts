@@ -1,8 +1,6 @@
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { InputError } from '../../core/errors';
-import type { RunManifest } from '../../core/experiment';
 import { originOf } from '../../core/run/createOpenAICompleter';
 import { createTemplateRenderer } from '../../core/run/createTemplateRenderer';
 import { createTokenCounter } from '../../core/run/createTokenCounter';
@@ -10,7 +8,7 @@ import { executeRun, type ExecutedRun } from '../../core/run/executeRun';
 import { openExperiment, type OpenedExperiment } from '../../core/run/openExperiment';
 import { prepareRun, ResumeError, type PreparedRun } from '../../core/run/prepareRun';
 import type { RunProgress } from '../../core/run/runRequests';
-import { isRunLocked, readManifest } from '../../core/run/RunStore';
+import { listIdleRuns } from '../../core/run/RunStore';
 import type { ApiKeyStore } from '../apiKeyStore';
 import { readModelSettings } from './readModelSettings';
 import type { RunStatusBar } from './RunStatusBar';
@@ -175,22 +173,8 @@ export class ExperimentRunner implements vscode.Disposable {
    */
   async offerResume(): Promise<void> {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      const runsDir = path.join(folder.uri.fsPath, '.alignment', 'runs');
-      let ids: string[];
-      try {
-        ids = await fs.readdir(runsDir);
-      } catch {
-        continue;
-      }
-      for (const id of ids) {
-        const dir = path.join(runsDir, id);
-        let m: RunManifest;
-        try {
-          m = readManifest(dir);
-        } catch {
-          continue;
-        }
-        if (m.status !== 'running' || !m.experimentFile || isRunLocked(dir)) continue;
+      for (const { id, manifest: m } of listIdleRuns(path.join(folder.uri.fsPath, '.alignment', 'runs'))) {
+        if (m.status !== 'running' || !m.experimentFile) continue;
         const file = vscode.Uri.file(path.resolve(folder.uri.fsPath, m.experimentFile));
         this.log.info(`run ${id} of ${m.experimentFile} was interrupted`);
         const action = await vscode.window.showInformationMessage(`Alignment Studio: the run of "${m.experiment.name}" was interrupted. Continue it?`, 'Continue Run');
