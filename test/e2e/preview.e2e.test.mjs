@@ -171,10 +171,7 @@ uiTest('after a window reload the preview comes back with its persona, pane mode
   await view.locator('#mode-en').click();
   const persona = await view.locator('#persona-select').evaluate((el) => el.value);
   assert.ok(persona, 'a persona is selected');
-  await wb.runCommand('Developer: Reload Window');
-  await wb.page.locator('.monaco-workbench').waitFor();
-  await wb.page.waitForFunction(() => !!window.driver, null, { timeout: 60000 });
-  await wb.page.evaluate(() => window.driver.whenWorkbenchRestored());
+  await wb.reloadWindow();
   view = wb.webview();
   await view.locator('#pane-body-en .msg .content').first().waitFor({ state: 'visible' });
   assert.equal(await view.locator('#persona-select').evaluate((el) => el.value), persona);

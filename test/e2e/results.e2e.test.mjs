@@ -178,10 +178,7 @@ test('the same views in the dark theme (fresh workbench)', async () => {
 
 test('after a window reload the panel comes back on the same run, tab, persona and question', async () => {
   // State left by the dark tour: Personas tab, a persona and a question selected.
-  await palette('Developer: Reload Window');
-  await wb.page.locator('.monaco-workbench').waitFor();
-  await wb.page.waitForFunction(() => !!window.driver, null, { timeout: 60000 });
-  await wb.page.evaluate(() => window.driver.whenWorkbenchRestored());
+  await wb.reloadWindow();
   view = wb.webview();
   await view.locator('#drill #real-answer').waitFor({ state: 'visible', timeout: 90000 });
   assert.equal(await view.locator('#tab-personas').getAttribute('aria-selected'), 'true');

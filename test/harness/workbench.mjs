@@ -48,6 +48,15 @@ export async function openWorkbench(o = {}) {
       await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ state: 'visible' });
       await page.keyboard.press('Enter');
     },
+    /** "Developer: Reload Window", then wait for the NEW page's workbench (the old one lingers for a moment). */
+    async reloadWindow() {
+      const loaded = page.waitForEvent('load', { timeout: 60000 });
+      await wb.runCommand('Developer: Reload Window');
+      await loaded;
+      await page.locator('.monaco-workbench').waitFor();
+      await page.waitForFunction(() => !!window.driver, null, { timeout: 60000 });
+      await page.evaluate(() => window.driver.whenWorkbenchRestored());
+    },
     /** Quick Open a workspace file by name. */
     async openFile(relPath) {
       await page.keyboard.press('Control+P');
