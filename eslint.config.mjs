@@ -1,4 +1,4 @@
-// Lint config. The layering rule of ../shared/DESIGN.md is enforced here:
+// Lint config. The layering rule of docs/architecture.md is enforced here:
 //   src/core/**  pure TypeScript: no `vscode`, no DOM, no host/webview code
 //   src/shared/** types shared by host and webview: no `vscode`, no Node built-ins
 //   webview/**   browser code: no `vscode`, no Node built-ins, no host code

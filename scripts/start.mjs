@@ -13,7 +13,7 @@ const step = (name, cmd, args) => {
   const r = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) { console.error(`[start] ${name} failed`); process.exit(r.status ?? 1); }
 };
-step('installing the offline VS Code (first time: ~4 min)', 'bash', ['test/harness/install-tools.sh']);
+step('installing the offline VS Code (first time: ~2–5 min)', 'bash', ['test/harness/install-tools.sh']);
 step('building', process.execPath, ['scripts/build.mjs']);
 const vsix = path.join(os.tmpdir(), 'alignment-studio-start.vsix');
 step('packaging', process.execPath, ['scripts/package-vsix.mjs', vsix]);
@@ -22,7 +22,8 @@ const { installVsix, prepareRunDir, startCodeServer } = await import('../test/ha
 const { EXAMPLE_WORKSPACE, TOOLS_DIR } = await import('../test/harness/tools.mjs');
 const runDir = path.join(path.dirname(TOOLS_DIR), 'start');
 fs.mkdirSync(runDir, { recursive: true });
-prepareRunDir(runDir, { 'workbench.colorTheme': 'Default Dark Modern' });
+// A newcomer's first screen: the example's README (what is here, what to click first) in front of the workbench.
+prepareRunDir(runDir, { 'workbench.colorTheme': 'Default Dark Modern', 'workbench.startupEditor': 'readme' });
 installVsix(runDir, vsix);
 const server = await startCodeServer({ runDir, port: Number(process.env.PORT ?? 0), host: process.env.HOST ?? '127.0.0.1' });
 const url = `${server.url}/?folder=${encodeURIComponent(EXAMPLE_WORKSPACE)}`;

@@ -65,6 +65,7 @@ async function staticLayer() {
     ['typecheck host/core/tests', npx('tsc'), ['-p', 'tsconfig.json', '--noEmit']],
     ['typecheck webviews', npx('tsc'), ['-p', 'webview/tsconfig.json', '--noEmit']],
     ['lint (layering, security)', npx('eslint'), ['.', '--max-warnings', '0']],
+    ['format (.editorconfig)', process.execPath, ['scripts/check-format.mjs']],
   ]) {
     const r = await run(cmd, args);
     console.log(`${r.code === 0 ? 'ok  ' : 'FAIL'} ${name}`);

@@ -6,6 +6,7 @@ import { originOf } from '../core/run/createOpenAICompleter';
 import { createTemplateRenderer } from '../core/run/createTemplateRenderer';
 import { createTokenCounter } from '../core/run/createTokenCounter';
 import { executeRun } from '../core/run/executeRun';
+import { experimentEndpoints, findUnreachableEndpoints, unreachableMessage } from '../core/run/checkEndpoints';
 import { openExperiment } from '../core/run/openExperiment';
 import { prepareRun, ResumeError } from '../core/run/prepareRun';
 import type { RunProgress } from '../core/run/runRequests';
@@ -100,6 +101,13 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
     out.write(`  ${e.samples} samples: ${e.alreadyDone} already in the run, ${e.cached} from the cache, ${e.requests} requests to make${e.recordedRequests ? ` (${e.recordedRequests} from recorded answers)` : ''}\n`);
     out.write(`  ~${e.inputTokens} input tokens, ≤ ${e.outputTokensMax} output tokens, cost ${e.cost === null ? 'unknown (no price set)' : `≤ $${e.cost.toFixed(4)}`}\n`);
     if (args.dryRun) return 0;
+    if (e.requests > e.recordedRequests) {
+      const unreachable = await findUnreachableEndpoints(experimentEndpoints(spec).endpoints);
+      if (unreachable.length) {
+        err.write(`error: ${unreachableMessage(unreachable, path.relative(process.cwd(), experiment.file) || experiment.file, 'cli')}\n`);
+        return 1;
+      }
+    }
     const tty = Boolean(err.isTTY);
     let lastLine = 0;
     const result = await executeRun(prepared, {

@@ -1,4 +1,4 @@
-// The domain model shared by every part of core (see ../shared/DESIGN.md, "Concepts").
+// The domain model shared by every part of core (see docs/architecture.md, "Data flow").
 // Plain data only: everything here serialises to JSON unchanged.
 
 /** A language code such as `en` or `ar`; more can be added without code changes. */

@@ -1,6 +1,6 @@
 // Starts code-server (npm's packaging of VS Code: server + web workbench) on 127.0.0.1 with a random free port,
-// auth none, no marketplace, and every file it writes kept inside `runDir` (see ../shared/vscode-harness/RECIPE.md,
-// pitfalls 7–12). Used by the integration runner, the E2E tests and `npm start`.
+// auth none, no marketplace, and every file it writes kept inside `runDir` (see docs/architecture.md, "The test harness"; the
+// recipe it follows: keep HOME clean, short TMPDIR, own process group). Used by the integration runner, the E2E tests and `npm start`.
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';

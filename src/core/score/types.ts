@@ -1,7 +1,7 @@
 // Result types of scoring (src/core/score/). Contract for the results view (#6), the CLI and the run engine.
 // Everything is plain JSON data: numbers, strings, arrays, records; no Map/Set/Date/class instances.
 // Scores are fractions in [0, 1] unless said otherwise (the paper's tables show them × 100).
-// The rules behind every number are explained in ../../../docs/scoring.md and ../../../../shared/SCORING.md.
+// The rules behind every number are explained in ../../../docs/scoring.md.
 
 /** `paper` reproduces AlKhamissi et al. 2024 exactly (incl. quirks); `strict` is a stricter parser/protocol. */
 export type ScoringProfile = 'paper' | 'strict';

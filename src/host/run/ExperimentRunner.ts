@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { InputError } from '../../core/errors';
 import { originOf } from '../../core/run/createOpenAICompleter';
+import { experimentEndpoints, experimentKindOfText, findUnreachableEndpoints, unreachableMessage } from '../../core/run/checkEndpoints';
 import { createTemplateRenderer } from '../../core/run/createTemplateRenderer';
 import { createTokenCounter } from '../../core/run/createTokenCounter';
 import { executeRun, type ExecutedRun } from '../../core/run/executeRun';
@@ -90,6 +91,19 @@ export class ExperimentRunner implements vscode.Disposable {
       throw e;
     }
     const { spec } = experiment.plan;
+    if (prepared.estimate.requests > prepared.estimate.recordedRequests) {
+      // A live experiment whose server is not there fails here, at once, with what to do, not after every retry.
+      const unreachable = await findUnreachableEndpoints(experimentEndpoints(spec).endpoints);
+      if (unreachable.length) {
+        const message = unreachableMessage(unreachable, vscode.workspace.asRelativePath(target), 'editor');
+        this.log.error(message);
+        void vscode.window.showErrorMessage(`Alignment Studio: ${message}`, 'Open Experiment', 'Set API Key').then(async (action) => {
+          if (action === 'Open Experiment') await vscode.window.showTextDocument(target);
+          if (action === 'Set API Key') await vscode.commands.executeCommand('alignmentStudio.setApiKey');
+        });
+        return undefined;
+      }
+    }
     const confirm = options.confirm ?? vscode.workspace.getConfiguration('alignmentStudio.run').get<boolean>('confirm', true);
     if (confirm && !(await this.confirm(prepared))) return undefined;
 
@@ -214,6 +228,14 @@ async function pickExperiment(): Promise<vscode.Uri | undefined> {
   const active = vscode.window.activeTextEditor?.document.uri;
   if (active && files.some((f) => f.fsPath === active.fsPath)) return active;
   if (files.length === 1) return files[0];
-  const pick = await vscode.window.showQuickPick(files.map((f) => ({ label: vscode.workspace.asRelativePath(f), uri: f })), { title: 'Run which experiment?' });
+  // Offline (recorded) experiments first, so Enter on a new machine runs one that works without a server or a key.
+  const items = await Promise.all(files.map(async (uri) => {
+    const kind = experimentKindOfText(new TextDecoder().decode(await vscode.workspace.fs.readFile(uri)));
+    const endpoints = kind?.endpoints.map((e) => e.baseURL).join(', ');
+    return { label: vscode.workspace.asRelativePath(uri), uri, offline: kind?.offline ?? false,
+      description: kind?.offline ? 'offline · recorded answers, no key needed' : endpoints ? `live · ${endpoints}` : 'live' };
+  }));
+  items.sort((a, b) => Number(b.offline) - Number(a.offline) || a.label.localeCompare(b.label));
+  const pick = await vscode.window.showQuickPick(items, { title: 'Run which experiment?' });
   return pick?.uri;
 }

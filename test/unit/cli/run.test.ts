@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import type { ModelSpec } from '../../../src/core/experiment';
 import { createTemplateRenderer } from '../../../src/core/run/createTemplateRenderer';
@@ -160,4 +161,23 @@ test('the CLI sends the env key only to the model origin; a model without a key 
   } finally {
     await other.stop();
   }
+});
+
+test('a live experiment whose endpoint is down fails at once with one actionable message, and leaves no run folder', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const s = net.createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+  const file = ws.write({ name: 'down', samples: 1, models: [live({ baseURL: `http://127.0.0.1:${port}/v1`, maxRetries: 5 })], conditions }, 'down.experiment.json');
+  const runsDir = path.join(ws.dir, 'down-runs');
+  const t0 = Date.now();
+  const r = await cli(['run', file, '--runs-dir', runsDir, '--quiet']);
+  assert.equal(r.status, 1, r.stderr);
+  assert.ok(Date.now() - t0 < 10_000, 'no retries before giving up');
+  const errors = r.stderr.split('\n').filter((l) => l.startsWith('error:'));
+  assert.equal(errors.length, 1, r.stderr);
+  assert.ok(errors[0].includes(`http://127.0.0.1:${port}/v1`) && /connection refused/.test(errors[0]) && /Start a local OpenAI-compatible server/.test(errors[0]), errors[0]);
+  assert.equal(fs.existsSync(runsDir) ? fs.readdirSync(runsDir).length : 0, 0);
 });
