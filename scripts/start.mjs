@@ -18,12 +18,12 @@ step('building', process.execPath, ['scripts/build.mjs']);
 const vsix = path.join(os.tmpdir(), 'alignment-studio-start.vsix');
 step('packaging', process.execPath, ['scripts/package-vsix.mjs', vsix]);
 
-const { installVsix, prepareRunDir, startCodeServer } = await import('../test/harness/codeServer.mjs');
+const { installVsix, prepareRunDir, startCodeServer, START_SETTINGS } = await import('../test/harness/codeServer.mjs');
 const { EXAMPLE_WORKSPACE, TOOLS_DIR } = await import('../test/harness/tools.mjs');
 const runDir = path.join(path.dirname(TOOLS_DIR), 'start');
 fs.mkdirSync(runDir, { recursive: true });
 // A newcomer's first screen: the example's README (what is here, what to click first) in front of the workbench.
-prepareRunDir(runDir, { 'workbench.colorTheme': 'Default Dark Modern', 'workbench.startupEditor': 'readme' });
+prepareRunDir(runDir, START_SETTINGS);
 installVsix(runDir, vsix);
 const server = await startCodeServer({ runDir, port: Number(process.env.PORT ?? 0), host: process.env.HOST ?? '127.0.0.1' });
 const url = `${server.url}/?folder=${encodeURIComponent(EXAMPLE_WORKSPACE)}`;

@@ -14,6 +14,9 @@ const QUIET_SETTINGS = {
   'workbench.secondarySideBar.defaultVisibility': 'hidden',
 };
 
+/** What `npm start` adds for a newcomer: the example's README in front (the newcomer E2E test uses the same). */
+export const START_SETTINGS = { 'workbench.colorTheme': 'Default Dark Modern', 'workbench.startupEditor': 'readme' };
+
 export function prepareRunDir(runDir, settings = {}) {
   for (const d of ['tmp', 'user-data/User', 'extensions', 'xdg/cache', 'xdg/config', 'xdg/data']) fs.mkdirSync(path.join(runDir, d), { recursive: true });
   fs.writeFileSync(path.join(runDir, 'config.yaml'), 'auth: none\nbind-addr: 127.0.0.1:0\ncert: false\n');
