@@ -5,6 +5,7 @@ import { InputError } from '../core/errors';
 import { buildResultsView } from '../core/results/buildResultsView';
 import { compareRuns } from '../core/results/compareRuns';
 import { loadRunResults } from '../core/results/loadRunResults';
+import { describeReadReport } from '../core/run/readRun';
 import { renderHtmlReport } from '../core/results/renderHtmlReport';
 import { resultsTables, tableToCsv, tableToJson } from '../core/results/resultsTables';
 
@@ -13,17 +14,21 @@ export const EXPORT_USAGE = `usage: alignment-studio export <run-dir> --format c
                          (csv without --table writes <out>.<table>.csv for every table)
   --pair <a>,<b>         headline pair, delta = b − a (default: the experiment's scoring.compare)
   --compare <run-dir>    also compare with an earlier run (before) → the "comparison" table
-  --resamples <n>        bootstrap resamples (default 1000)`;
+  --resamples <n>        bootstrap resamples and sign flips (default 1000)
+  --strict               a line of responses.jsonl that cannot be read is an error (default: quarantined,
+                         reported with its file:line, and left out of the scores)`;
 
-interface ExportArgs { runDir: string; format: 'csv' | 'json' | 'html'; out: string; table?: string; pair?: [string, string]; compare?: string; resamples?: number }
+interface ExportArgs { runDir: string; format: 'csv' | 'json' | 'html'; out: string; table?: string; pair?: [string, string]; compare?: string; resamples?: number; strict?: boolean }
 
 /** Parses the arguments; a usage problem is returned as a message (exit code 2). */
 export function parseExportArgs(argv: string[]): ExportArgs | string {
   const positional: string[] = [];
   const opts: Record<string, string> = {};
+  let strict = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a.startsWith('--')) {
+    if (a === '--strict') strict = true;
+    else if (a.startsWith('--')) {
       const [k, inline] = a.slice(2).split('=', 2);
       const v = inline ?? argv[++i];
       if (v === undefined) return `missing value for --${k}`;
@@ -40,7 +45,7 @@ export function parseExportArgs(argv: string[]): ExportArgs | string {
   if (pair && (pair.length !== 2 || !pair[0] || !pair[1])) return '--pair must be <a>,<b>';
   const resamples = opts.resamples !== undefined ? Number(opts.resamples) : undefined;
   if (resamples !== undefined && !(Number.isInteger(resamples) && resamples >= 0)) return '--resamples must be a whole number ≥ 0';
-  return { runDir: positional[0], format, out: opts.out, table: opts.table, pair: pair as [string, string] | undefined, compare: opts.compare, resamples };
+  return { runDir: positional[0], format, out: opts.out, table: opts.table, pair: pair as [string, string] | undefined, compare: opts.compare, resamples, ...(strict ? { strict } : {}) };
 }
 
 /** Runs the export; returns the process exit code (0 ok, 1 bad input, 2 usage). */
@@ -55,12 +60,13 @@ export async function exportCommand(argv: string[], out: NodeJS.WritableStream =
     return 2;
   }
   try {
-    const run = await loadRunResults(path.resolve(args.runDir));
-    const view = buildResultsView(run.input, { pair: args.pair, resamples: args.resamples });
+    const run = await loadRunResults(path.resolve(args.runDir), { pair: args.pair, resamples: args.resamples, strict: args.strict });
+    for (const line of describeReadReport(run.read)) err.write(`alignment-studio export: ${line}\n`);
+    const view = buildResultsView(run.inputFor(args.pair), { pair: args.pair });
     if (args.pair && (view.pair?.[0] !== args.pair[0] || view.pair?.[1] !== args.pair[1])) {
       throw new Error(`--pair: conditions are ${view.conditions.map((c) => c.id).join(', ')}`);
     }
-    const comparison = args.compare ? compareRuns((await loadRunResults(path.resolve(args.compare))).input, run.input, args.resamples) : null;
+    const comparison = args.compare ? compareRuns((await loadRunResults(path.resolve(args.compare), { strict: args.strict })).input, run.input, args.resamples) : null;
     const tables = resultsTables(view, comparison);
     const pick = args.table ? tables.find((t) => t.name === args.table) : undefined;
     if (args.table && !pick) throw new Error(`--table: no table "${args.table}" (have ${tables.map((t) => t.name).join(', ')})`);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { InputError } from '../core/errors';
 import { loadRecordedCompletions } from '../core/recorded/loadRecordedCompletions';
 import { loadPaperScoringData } from '../core/score/loadPaperScoringData';
-import { readRunDirectory } from '../core/score/readRunDirectory';
+import { describeReadReport, readRun } from '../core/run/readRun';
 import { recordedScoringInput } from '../core/score/recordedScoringInput';
 import { runScoringInput } from '../core/score/runScoringInput';
 import { scoreResponses, type ScoreInput } from '../core/score/scoreResponses';
@@ -29,7 +29,9 @@ const USAGE = `usage: alignment-studio score <run-dir> [options]
   --bootstrap <n>          bootstrap resamples and sign flips (default 1000)
   --json                   print the report as JSON (default: a readable table)
   --items                  include per-item rows in the JSON report
-  --out <file>             write the JSON report to a file (the table still prints)`;
+  --out <file>             write the JSON report to a file (the table still prints)
+  --strict                 a line of responses.jsonl that cannot be read is an error (default: quarantined,
+                           reported with its file:line, and left out of the scores)`;
 
 interface Args {
   positional: string[];
@@ -37,7 +39,7 @@ interface Args {
 }
 
 const VALUE_FLAGS = new Set(['completions', 'survey', 'twin-survey', 'questions', 'model', 'profile', 'tie-break', 'seed', 'compare', 'bootstrap', 'out']);
-const BOOL_FLAGS = new Set(['no-same-answer-filter', 'match-region', 'json', 'items', 'help']);
+const BOOL_FLAGS = new Set(['no-same-answer-filter', 'match-region', 'json', 'items', 'help', 'strict']);
 
 class UsageError extends Error {}
 
@@ -141,9 +143,10 @@ function writeOut(text: string): Promise<void> {
 async function buildInput(args: Args): Promise<{ input: ScoreInput; spec: { profile?: ScoringProfile; tieBreak?: TieBreak; seed?: number; sameAnswerFilter?: boolean } }> {
   const completions = str(args, 'completions');
   if (!completions) {
-    const run = readRunDirectory(path.resolve(args.positional[0]!));
-    const input = await runScoringInput(run);
-    if (run.tornLastLine) process.stderr.write('alignment-studio score: ignored a torn last line in responses.jsonl (the run was interrupted)\n');
+    const run = readRun(path.resolve(args.positional[0]!), { strict: args.flags.has('strict') });
+    const { input } = await runScoringInput(run);
+    for (const line of describeReadReport(run)) process.stderr.write(`alignment-studio score: ${line}\n`);
+    input.read = { file: run.file, duplicates: run.duplicates, tornLastLine: run.tornLastLine, quarantined: run.quarantined };
     return { input, spec: run.manifest.experiment.scoring ?? {} };
   }
   const surveyCsv = str(args, 'survey')!;

@@ -36,6 +36,11 @@ export interface ConditionSpec {
   template: string;
   lang: Lang;
   model: string;
+  /**
+   * Replies reason first and give the answer last (e.g. the paper's anthropological prompting): scoring parses
+   * the last non-empty line first. Declared here, never guessed from the template's name.
+   */
+  reasoning?: boolean;
 }
 
 export interface PersonaFilter {

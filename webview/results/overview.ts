@@ -25,11 +25,27 @@ export function renderOverview(view: ResultsView): HTMLElement {
       h('td', { class: 'num' }, pts(o.softNorm), h('div', { class: 'muted small' }, pts(o.hardNorm))),
       h('td', { class: 'num' }, pts(o.rSoft), h('div', { class: 'muted small' }, pts(o.rHard))),
       h('td', { class: 'num' }, `${cov.scored} / ${cov.items}`, h('div', { class: 'muted small' }, percent(cov.scored, cov.items))),
-      h('td', { class: 'small' }, `${cov.unparsed} unparsed`, h('br'), `${cov.noSurveyAnswer} no survey answer`, h('br'), `${cov.sameAnswer} same-answer filter`, cov.noResponse ? h('span', {}, h('br'), `${cov.noResponse} no response`) : null),
+      h('td', { class: 'small' }, `${cov.unparsed} unparsed`, h('br'), `${cov.noSurveyAnswer} no survey answer`, h('br'), `${cov.sameAnswer} same-answer filter`,
+        cov.notCommon ? h('span', {}, h('br'), `${cov.notCommon} not common to all conditions`) : null, cov.noResponse ? h('span', {}, h('br'), `${cov.noResponse} no response`) : null),
     );
   });
+  const s = view.settings;
+  const settings = s
+    ? h('p', { class: 'muted small', id: 'scoring-settings' },
+      `Scoring profile: ${s.profile} · tie-break ${s.tieBreak} (seed ${s.seed}) · same-answer filter ${s.sameAnswerFilter ? 'on' : 'off'} · common items ${s.commonItems ? 'on' : 'off'} · skipped ${s.skipQuestions.join(', ') || 'none'} · ${s.bootstrapResamples} resamples, ${s.permutationResamples} sign flips`)
+    : null;
+  const r = view.read;
+  const quarantine = r && (r.quarantined.length || r.tornLastLine || r.duplicates)
+    ? h('div', { class: r.quarantined.length ? 'notice warning' : 'muted small', id: 'read-report', role: r.quarantined.length ? 'alert' : null },
+      r.quarantined.length ? `${r.quarantined.length} unreadable line${r.quarantined.length === 1 ? '' : 's'} of responses.jsonl quarantined (not scored): ` : '',
+      r.quarantined.slice(0, 10).map((q) => `line ${q.line} (${q.reason})`).join('; '), r.quarantined.length > 10 ? ' …' : '',
+      r.tornLastLine ? ' A torn last line (interrupted run) was ignored.' : '',
+      r.duplicates ? ` ${r.duplicates} duplicate record${r.duplicates === 1 ? '' : 's'} dropped (first wins).` : '')
+    : null;
   return h('div', { class: 'overview' },
+    quarantine,
     headline,
+    settings,
     sectionHeader('h2', 'Scores per condition', 'overview-title', exportButtons('overview', 'the overview table'), view.headline ? exportButtons('headline', 'the headline delta') : null),
     h('table', { class: 'data', id: 'overview-table', 'aria-labelledby': 'overview-title' },
       h('thead', {}, h('tr', {},
@@ -42,7 +58,7 @@ export function renderOverview(view: ResultsView): HTMLElement {
         h('th', { scope: 'col' }, 'Not scored'))),
       h('tbody', {}, ...rows)),
     h('p', { class: 'muted small' }, 'Scores × 100. Soft: 1 − |model − respondent| / (K′ − 1) on ordinal questions, exact match otherwise; hard: exact match. ',
-      'Normalised = (score − random) / (1 − random). CIs: 95% percentile bootstrap over personas.',
+      'Normalised = (score − random) / (1 − random). CIs: 95% percentile bootstrap over personas; p: paired sign-flip test (the same numbers as alignment-studio score).',
       view.samples ? ` ${view.samples} samples per item, majority vote.` : ''),
   );
 }

@@ -1,4 +1,5 @@
-import { bootstrapRatio, hashSeed } from './bootstrapRatio';
+import { pairedClusterDelta } from '../score/pairedStatistics';
+import type { DeltaEstimate, PairedDelta as ReportDelta } from '../score/types';
 import type {
   ConditionSummary, Coverage, Estimate, GroupBreakdown, GroupRow, PairedDelta, PersonaRow, ResultsInput, ScoredItem,
 } from './types';
@@ -17,7 +18,7 @@ export const GROUP_FIELDS: Array<{ key: string; label: string }> = [
 export interface ViewOptions {
   /** Headline pair `[a, b]` (delta = b − a); defaults to the input's `compare`, else the first two conditions. */
   pair?: [string, string];
-  /** Bootstrap resamples per estimate (0 = no CIs). */
+  /** Bootstrap resamples per estimate (0 = no CIs); default the scoring report's, else 1000. */
   resamples?: number;
   /**
    * Resamples for the breakdowns only (default: `resamples`). 0 gives a quick first view (group means, no group
@@ -44,20 +45,52 @@ function isScored(it: ScoredItem): it is ScoredItem & { soft: number; hard: numb
 }
 
 
-function estimate(sums: Float64Array, counts: Float64Array, seed: number, key: string, resamples: number): Estimate {
-  const { mean, lo, hi, n, items } = bootstrapRatio(sums, counts, hashSeed(seed, key), resamples);
-  return { mean, lo, hi, n, items };
+const fin = (x: number): number | null => (Number.isFinite(x) ? x : null);
+
+/**
+ * Σ sums / Σ counts over the personas with items, with the persona-cluster bootstrap interval of scoring's
+ * statistics engine (`pairedClusterDelta`, the one that computes `score --json`'s deltas).
+ */
+function estimate(sums: Float64Array, counts: Float64Array, seed: number, key: string, resamples: number, confidence: number, permutations = 0): Estimate & { p: number | null } {
+  const s: number[] = [];
+  const c: number[] = [];
+  let items = 0;
+  for (let i = 0; i < counts.length; i++) {
+    if (counts[i] > 0) {
+      s.push(sums[i]);
+      c.push(counts[i]);
+      items += counts[i];
+    }
+  }
+  if (!c.length) return { mean: null, lo: null, hi: null, n: 0, items: 0, p: null };
+  const e = pairedClusterDelta(s, c, { seed, context: `view|${key}`, bootstrap: resamples, permutations, confidence });
+  return { mean: fin(e.delta), lo: resamples > 0 ? fin(e.ciLow) : null, hi: resamples > 0 ? fin(e.ciHigh) : null, n: c.length, items, p: fin(e.pValue) };
 }
+
+const strip = ({ mean, lo, hi, n, items }: Estimate): Estimate => ({ mean, lo, hi, n, items });
+
+/** A scoring delta as a view estimate (`items` from the view's own pairing of the same items). */
+function fromDelta(d: DeltaEstimate, items: number): Estimate {
+  return { mean: fin(d.delta), lo: fin(d.ciLow), hi: fin(d.ciHigh), n: d.n, items };
+}
+
+/** The results views call the age bucket `age`; scoring calls it `age_bucket`. */
+const reportField = (key: string): string => (key === 'age' ? 'age_bucket' : key);
 
 /**
  * Builds everything the results panel shows from scored items: per-condition overview with CIs and coverage,
  * the headline paired delta, per-demographic and per-theme breakdowns, and one row per persona.
  * Pure and deterministic (seeded bootstrap), so the panel, the CLI export and the HTML report agree.
+ * With the scoring report's statistics in `input.stats` (every loaded run), the means, the paired deltas, their
+ * CIs and p-values are the report's own, so they equal `alignment-studio score --json` to the last digit; only
+ * the intervals of single-condition means (which the report does not carry) are computed here, by the same engine.
  */
 export function buildResultsView(input: ResultsInput, options: ViewOptions = {}): ResultsView {
-  const resamples = options.resamples ?? 1000;
+  const stats = input.stats;
+  const resamples = options.resamples ?? stats?.settings.bootstrapResamples ?? 1000;
   const groupResamples = options.breakdownResamples ?? resamples;
-  const seed = input.seed ?? 1;
+  const seed = stats?.settings.seed ?? input.seed ?? 1;
+  const confidence = stats?.settings.confidence ?? 0.95;
   const condIds = input.conditions.map((c) => c.id);
   const pair = choosePair(condIds, options.pair ?? input.compare);
   const personaIndex = new Map(input.personas.map((p, i) => [p.id, i]));
@@ -113,15 +146,24 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
 
   const overview: ConditionSummary[] = input.conditions.map((condition) => {
     const acc = byCond.get(condition.id)!;
-    const soft = estimate(acc.all.soft, acc.all.count, seed, `soft:${condition.id}`, resamples);
-    const hard = estimate(acc.all.hard, acc.all.count, seed, `hard:${condition.id}`, resamples);
+    const soft = strip(estimate(acc.all.soft, acc.all.count, seed, `soft:${condition.id}`, resamples, confidence));
+    const hard = strip(estimate(acc.all.hard, acc.all.count, seed, `hard:${condition.id}`, resamples, confidence));
     const total = sum(acc.all.count);
-    const rSoft = total ? sum(acc.all.rSoft) / total : null;
-    const rHard = total ? sum(acc.all.rHard) / total : null;
-    return {
-      condition, soft, hard, rSoft, rHard,
-      softNorm: normalise(soft.mean, rSoft), hardNorm: normalise(hard.mean, rHard), coverage: input.coverage?.[condition.id] ?? acc.coverage,
-    };
+    let rSoft = total ? sum(acc.all.rSoft) / total : null;
+    let rHard = total ? sum(acc.all.rHard) / total : null;
+    let softNorm = normalise(soft.mean, rSoft);
+    let hardNorm = normalise(hard.mean, rHard);
+    const rc = stats?.conditions.find((c) => c.condition === condition.id);
+    if (rc && rc.scores.items > 0) {
+      // The report's means (same items, summed once by scoring).
+      soft.mean = rc.scores.soft;
+      hard.mean = rc.scores.hard;
+      rSoft = rc.scores.randomSoft;
+      rHard = rc.scores.randomHard;
+      softNorm = fin(rc.scores.softNorm);
+      hardNorm = fin(rc.scores.hardNorm);
+    }
+    return { condition, soft, hard, rSoft, rHard, softNorm, hardNorm, coverage: input.coverage?.[condition.id] ?? acc.coverage };
   });
 
   // Paired differences b − a per persona (overall and per theme), on the items scored in both.
@@ -144,10 +186,19 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
     }
   }
 
+  // The report's deltas of this pair (scoring's sign-flip test and persona bootstrap), when it has them.
+  const reportDelta = (metric: 'soft' | 'hard'): ReportDelta | undefined =>
+    pair ? stats?.deltas.find((d) => d.a === pair[0] && d.b === pair[1] && d.metric === metric) : undefined;
+  const rdSoft = reportDelta('soft');
+  const rdHard = reportDelta('hard');
   let headline: PairedDelta | null = null;
   if (pair && paired) {
-    const soft = bootstrapRatio(paired.all.soft, paired.all.count, hashSeed(seed, 'delta:soft'), resamples);
-    const hard = estimate(paired.all.hard, paired.all.count, seed, 'delta:hard', resamples);
+    const pairedItems = sum(paired.all.count);
+    // Without a report (hand-built inputs): the same engine on the view's own pairing.
+    const own = rdSoft ? null : estimate(paired.all.soft, paired.all.count, seed, 'delta:soft', resamples, confidence, resamples);
+    const soft: Estimate = rdSoft ? fromDelta(rdSoft.overall, pairedItems) : { mean: own!.mean, lo: own!.lo, hi: own!.hi, n: own!.n, items: own!.items };
+    const hard = rdHard ? fromDelta(rdHard.overall, pairedItems) : strip(estimate(paired.all.hard, paired.all.count, seed, 'delta:hard', resamples, confidence));
+    const p = rdSoft ? fin(rdSoft.overall.pValue) : own!.p;
     let gained = 0;
     let lost = 0;
     let unchanged = 0;
@@ -158,8 +209,23 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
       else if (d < -1e-12) lost++;
       else unchanged++;
     }
-    headline = { a: pair[0], b: pair[1], soft: { mean: soft.mean, lo: soft.lo, hi: soft.hi, n: soft.n, items: soft.items }, hard, p: soft.p, gained, lost, unchanged };
+    headline = { a: pair[0], b: pair[1], soft, hard, p, gained, lost, unchanged };
   }
+
+  // Group means and group deltas: the report's (its groups and its delta groups), CIs of group means by the engine.
+  const reportGroups = new Map<string, number>();
+  for (const g of stats?.groups ?? []) if (g.items > 0) reportGroups.set(`${g.condition}\u0000${g.field}\u0000${g.value}`, g.soft);
+  const withReportMean = (e: Estimate, condition: string, key: string, value: string): Estimate => {
+    const m = reportGroups.get(`${condition}\u0000${reportField(key)}\u0000${value}`);
+    return m !== undefined && e.n > 0 ? { ...e, mean: m } : e;
+  };
+  const reportGroupDeltas = new Map<string, DeltaEstimate>();
+  for (const g of rdSoft?.groups ?? []) reportGroupDeltas.set(`${g.field}\u0000${g.value}`, g);
+  const groupDelta = (sums: Float64Array, counts: Float64Array, key: string, value: string, ctx: string): Estimate => {
+    const d = reportGroupDeltas.get(`${reportField(key)}\u0000${value}`);
+    if (d && rdSoft) return fromDelta(d, sum(counts));
+    return strip(estimate(sums, counts, seed, ctx, groupResamples, confidence));
+  };
 
   const breakdowns: GroupBreakdown[] = GROUP_FIELDS.map(({ key, label }) => {
     const members = new Map<string, number[]>();
@@ -174,9 +240,9 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
       const perCondition: Record<string, Estimate> = {};
       for (const c of condIds) {
         const acc = byCond.get(c)!.all;
-        perCondition[c] = estimate(pick(acc.soft), pick(acc.count), seed, `g:${key}:${value}:${c}`, groupResamples);
+        perCondition[c] = withReportMean(strip(estimate(pick(acc.soft), pick(acc.count), seed, `g:${key}:${value}:${c}`, groupResamples, confidence)), c, key, value);
       }
-      const delta = paired ? estimate(pick(paired.all.soft), pick(paired.all.count), seed, `gd:${key}:${value}`, groupResamples) : null;
+      const delta = paired ? groupDelta(pick(paired.all.soft), pick(paired.all.count), key, value, `gd:${key}:${value}`) : null;
       return { value, personas: idx.length, perCondition, delta };
     });
     return { field: key, label, groups };
@@ -187,9 +253,9 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
       const perCondition: Record<string, Estimate> = {};
       for (const c of condIds) {
         const cl = byCond.get(c)!.byTheme[ti];
-        perCondition[c] = estimate(cl.soft, cl.count, seed, `t:${theme}:${c}`, groupResamples);
+        perCondition[c] = withReportMean(strip(estimate(cl.soft, cl.count, seed, `t:${theme}:${c}`, groupResamples, confidence)), c, 'theme', theme);
       }
-      const delta = paired ? estimate(paired.byTheme[ti].soft, paired.byTheme[ti].count, seed, `td:${theme}`, groupResamples) : null;
+      const delta = paired ? groupDelta(paired.byTheme[ti].soft, paired.byTheme[ti].count, 'theme', theme, `td:${theme}`) : null;
       return { value: theme, personas: P, perCondition, delta };
     }),
   });
@@ -209,6 +275,7 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
     conditions: input.conditions, overview, pair, headline, breakdowns, personas,
     fields: GROUP_FIELDS, questions: input.questions, breakdownCIs: groupResamples > 0,
     samples: input.samples, responses: input.responses, failedResponses: input.failedResponses,
+    ...(stats ? { settings: stats.settings } : {}), ...(input.read ? { read: input.read } : {}),
   };
 }
 

@@ -1,4 +1,4 @@
-import { bootstrapRatio, hashSeed } from './bootstrapRatio';
+import { pairedClusterDelta } from '../score/pairedStatistics';
 import type { Estimate, ResultsInput, RunComparison, ScoredItem } from './types';
 
 const key = (it: ScoredItem): string => `${it.personaId}\u0000${it.questionId}\u0000${it.variant}`;
@@ -44,11 +44,22 @@ export function compareRuns(before: ResultsInput, after: ResultsInput, resamples
       dN[i]++;
     }
     rows.forEach((r, i) => { r.delta[cond] = dN[i] ? dSoft[i] / dN[i] : null; });
+    // Scoring's statistics engine: persona-cluster bootstrap, sign-flip test for the deltas.
+    const run = (s: Float64Array, c: Float64Array, k: string, permutations: number): Estimate & { p: number | null } => {
+      const ss: number[] = [];
+      const cc: number[] = [];
+      let items = 0;
+      for (let i = 0; i < c.length; i++) if (c[i] > 0) { ss.push(s[i]); cc.push(c[i]); items += c[i]; }
+      if (!cc.length) return { mean: null, lo: null, hi: null, n: 0, items: 0, p: null };
+      const e = pairedClusterDelta(ss, cc, { seed, context: `compare|${k}`, bootstrap: resamples, permutations, confidence: 0.95 });
+      const fin = (x: number) => (Number.isFinite(x) ? x : null);
+      return { mean: fin(e.delta), lo: fin(e.ciLow), hi: fin(e.ciHigh), n: cc.length, items, p: fin(e.pValue) };
+    };
     const est = (s: Float64Array, c: Float64Array, k: string): Estimate => {
-      const { mean, lo, hi, n, items } = bootstrapRatio(s, c, hashSeed(seed, k), resamples);
+      const { mean, lo, hi, n, items } = run(s, c, k, 0);
       return { mean, lo, hi, n, items };
     };
-    const soft = bootstrapRatio(dSoft, dN, hashSeed(seed, `cmp:soft:${cond}`), resamples);
+    const soft = run(dSoft, dN, `cmp:soft:${cond}`, resamples);
     let gained = 0, lost = 0, unchanged = 0;
     for (let i = 0; i < P; i++) {
       if (!dN[i]) continue;

@@ -2,7 +2,7 @@ import type { ExperimentSpec } from '../experiment';
 import type { Persona, Question } from '../model';
 import { ageBucket } from '../score/scoreResponses';
 import type { ScoreReport, ScoringSettings } from '../score/types';
-import type { Coverage, ResultsCondition, ResultsInput, ResultsPersona, ScoredItem } from './types';
+import type { Coverage, ReadSummary, ResultsCondition, ResultsInput, ResultsPersona, ScoredItem } from './types';
 
 export interface RunMeta {
   runId: string;
@@ -11,6 +11,7 @@ export interface RunMeta {
   recorded: boolean;
   responses?: number;
   failedResponses?: number;
+  read?: ReadSummary;
 }
 
 /**
@@ -50,5 +51,7 @@ export function fromScoreReport(report: ScoreReport, meta: RunMeta, questions: Q
     questions: questions.filter((q) => asked.has(q.id)).map((q) => ({ id: q.id, theme: q.theme, scale: q.scale })),
     items, compare: spec.scoring?.compare, seed: settings.seed, samples: spec.samples,
     responses: meta.responses, failedResponses: meta.failedResponses, coverage,
+    stats: { settings: report.settings, conditions: report.conditions, groups: report.groups, deltas: report.deltas },
+    ...(meta.read ? { read: meta.read } : {}),
   };
 }

@@ -1,18 +1,15 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-import { InputError } from '../errors';
 import type { RunManifest } from '../experiment';
 import type { Persona, Survey } from '../model';
-import { loadPersonas } from '../persona/loadPersonas';
-import { selectPersonas, selectQuestions } from '../preview/estimateExperiment';
-import { readResponsesLocated } from '../run/readResponses';
+import { readRun, type ReadReport, type ReadRunOptions } from '../run/readRun';
+import { experimentScoringSettings, runScoringInput, workspaceOf } from '../score/runScoringInput';
 import { scoreResponses } from '../score/scoreResponses';
-import type { ScoringCondition, ScoringSample } from '../score/scoreResponses';
-import { scoringSettings } from '../score/scoringSettings';
+import type { ScoreInput, ScoringCondition } from '../score/scoreResponses';
 import type { ScoreReport, ScoringSettings } from '../score/types';
-import { loadSurvey } from '../survey/loadSurvey';
+import { choosePair } from './buildResultsView';
 import { fromScoreReport } from './fromScoreReport';
 import type { ResultsInput } from './types';
+
+export { workspaceOf };
 
 /** A run read from disk and scored: what the panel, the CLI export and the drill-down work from. */
 export interface LoadedRun {
@@ -25,81 +22,73 @@ export interface LoadedRun {
   personas: Persona[];
   settings: ScoringSettings;
   conditions: ScoringCondition[];
+  /** What reading responses.jsonl skipped (quarantined lines, torn last line, duplicates). */
+  read: ReadReport;
+  /** The report of the default pair (the experiment's `scoring.compare`, else the first two conditions). */
   report: ScoreReport;
   input: ResultsInput;
+  /** The results input whose deltas are those of `pair` (b − a): the same report when it has them, else a rescore. */
+  inputFor(pair?: [string, string] | null): ResultsInput;
   /** `personaId \0 questionId` → byte ranges of its records in responses.jsonl (drill-down reads them lazily). */
   cells: Map<string, Array<[offset: number, length: number]>>;
+}
+
+export interface LoadRunOptions extends ReadRunOptions {
+  /** Headline pair [a, b] (delta = b − a); default the experiment's `scoring.compare`. */
+  pair?: [string, string];
+  /** Bootstrap resamples and sign flips (default: the scoring profile's). */
+  resamples?: number;
 }
 
 export const cellKey = (personaId: string, questionId: string): string => `${personaId}\u0000${questionId}`;
 
 /**
- * Reads `<run>/manifest.json` + `responses.jsonl`, loads the experiment's survey and personas (paths relative
- * to the experiment file; the workspace is the folder holding `.alignment/`), and scores every response with
- * the experiment's scoring settings. Throws an InputError naming the file when something is missing.
+ * Reads `<run>/manifest.json` + `responses.jsonl` with the one run reader, builds the scoring input with the one
+ * builder the CLI `score` uses, and scores every response with the experiment's scoring settings: the panel,
+ * the exports and `score --json` show the same numbers. Throws an InputError naming the file when something is
+ * missing (or, with `strict`, a line that cannot be read).
  */
-export async function loadRunResults(runDir: string): Promise<LoadedRun> {
-  const manifestFile = path.join(runDir, 'manifest.json');
-  let manifest: RunManifest;
-  try {
-    manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as RunManifest;
-  } catch (e) {
-    throw new InputError(`cannot read the run manifest: ${(e as Error).message}`, { file: manifestFile, line: 1, column: 1 });
-  }
-  if (!manifest || typeof manifest !== 'object' || !manifest.experiment || !Array.isArray(manifest.experiment.conditions)) {
-    throw new InputError('not a run manifest (no "experiment" with "conditions")', { file: manifestFile, line: 1, column: 1 }, 'experiment');
-  }
+export async function loadRunResults(runDir: string, options: LoadRunOptions = {}): Promise<LoadedRun> {
+  const run = readRun(runDir, options);
+  const { manifest } = run;
   const spec = manifest.experiment;
-  const workspace = workspaceOf(runDir);
-  const experimentDir = manifest.experimentFile ? path.dirname(path.resolve(workspace, manifest.experimentFile)) : workspace;
-  const resolve = (p: string) => path.resolve(experimentDir, p);
-  const [survey, allPersonas] = await Promise.all([loadSurvey(resolve(spec.survey)), loadPersonas(resolve(spec.personas))]);
-  const personas = selectPersonas(allPersonas, spec);
-  const questions = selectQuestions(survey.questions, spec);
-  const sc = spec.scoring ?? {};
-  const settings = scoringSettings(sc.profile ?? 'paper', {
-    ...(sc.tieBreak ? { tieBreak: sc.tieBreak } : {}), ...(sc.seed !== undefined ? { seed: sc.seed } : {}),
-    ...(sc.sameAnswerFilter !== undefined ? { sameAnswerFilter: sc.sameAnswerFilter } : {}),
-  });
-  const twinCountry = sc.twinCountry?.toLowerCase();
-  const twins = twinCountry ? allPersonas.filter((p) => p.country.toLowerCase() === twinCountry) : undefined;
-  const models = new Map(spec.models.map((m) => [m.id, m]));
-  const conditions: ScoringCondition[] = spec.conditions.map((c) => ({
-    id: c.id, label: c.label, lang: c.lang, model: c.model,
-    recorded: models.get(c.model)?.kind === 'replay' || manifest.recorded === true,
-    reasoning: /anthro/i.test(c.template),
-  }));
+  const built = await runScoringInput(run);
+  const settings = experimentScoringSettings(spec, options.resamples !== undefined ? { bootstrapResamples: options.resamples, permutationResamples: options.resamples } : {});
+  const condIds = built.conditions.map((c) => c.id);
+  const meta = {
+    runId: manifest.runId, experiment: spec, createdAt: manifest.createdAt, recorded: built.conditions.some((c) => c.recorded),
+    responses: run.records.length, failedResponses: run.records.filter((r) => r.record.text === null).length,
+    read: { file: run.file, duplicates: run.duplicates, tornLastLine: run.tornLastLine, quarantined: run.quarantined },
+  };
+  const score = (pair: [string, string] | null): { report: ScoreReport; input: ResultsInput } => {
+    const scoreInput: ScoreInput = {
+      ...built.input, ...(pair ? { compare: [pair] } : {}), read: meta.read,
+      include: { items: true, unparsed: true, personaDeltas: false, distributions: false },
+    };
+    const report = scoreResponses(scoreInput, settings);
+    return { report, input: fromScoreReport(report, meta, scoreInput.questions, built.personas, settings) };
+  };
+  const first = score(choosePair(condIds, options.pair ?? spec.scoring?.compare));
+  const byPair = new Map<string, ResultsInput>();
+  const keyOf = (p: [string, string] | null) => (p ? `${p[0]}\u0000${p[1]}` : '');
+  byPair.set(keyOf(choosePair(condIds, options.pair ?? spec.scoring?.compare)), first.input);
 
   const cells = new Map<string, Array<[number, number]>>();
-  const samples: ScoringSample[] = [];
-  let responses = 0;
-  let failed = 0;
-  for (const { record: r, offset, length } of readResponsesLocated(path.join(runDir, 'responses.jsonl'))) {
-    responses++;
-    if (r.text === null) failed++;
-    samples.push({ condition: r.condition, personaId: r.personaId, questionId: r.questionId, variant: r.variant, sample: r.sample, text: r.text });
+  for (const { record: r, offset, length } of run.records) {
     const k = cellKey(r.personaId, r.questionId);
     let list = cells.get(k);
     if (!list) cells.set(k, (list = []));
     list.push([offset, length]);
   }
-  const report = scoreResponses({
-    questions, conditions, samples, personas, twins,
-    compare: sc.compare ? [sc.compare] : undefined,
-    source: { kind: 'run', path: runDir, runId: manifest.runId, twinCountry },
-    include: { items: true, unparsed: true, personaDeltas: false, distributions: false },
-  }, settings);
-  const input = fromScoreReport(report, {
-    runId: manifest.runId, experiment: spec, createdAt: manifest.createdAt, recorded: conditions.some((c) => c.recorded),
-    responses, failedResponses: failed,
-  }, questions, personas, settings);
-  return { runDir, manifest, resolve, survey, personas, settings, conditions, report, input, cells };
-}
-
-/** The workspace of a run: the folder holding `.alignment/runs/<id>` (or the run's parent when laid out otherwise). */
-export function workspaceOf(runDir: string): string {
-  const abs = path.resolve(runDir);
-  const runs = path.dirname(abs);
-  const alignment = path.dirname(runs);
-  return path.basename(runs) === 'runs' && path.basename(alignment) === '.alignment' ? path.dirname(alignment) : runs;
+  return {
+    runDir, manifest, resolve: built.resolve, survey: built.survey, personas: built.personas, settings, conditions: built.conditions,
+    read: meta.read, report: first.report, input: first.input, cells,
+    inputFor(pair) {
+      const p = choosePair(condIds, pair ?? options.pair ?? spec.scoring?.compare);
+      const k = keyOf(p);
+      let input = byPair.get(k);
+      if (!input) byPair.set(k, (input = score(p).input));
+      return input;
+    },
+  };
 }

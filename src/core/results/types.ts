@@ -1,6 +1,20 @@
 // Input and output contracts of the results views. The input is a flat list of scored items (one per
 // condition × persona × question × variant) so the views do not depend on how scoring computed them;
-// `fromScoredRun.ts` adapts the scoring feature's output (src/core/score/) to it.
+// `fromScoreReport.ts` adapts the scoring feature's output (src/core/score/) to it.
+
+import type { ScoreReport, ScoringSettings } from '../score/types';
+
+/** What the run reader skipped in responses.jsonl, shown in the coverage line (never silently). */
+export interface ReadSummary {
+  file: string;
+  duplicates: number;
+  tornLastLine: boolean;
+  /** Unreadable lines (1-based line, reason, field): not scored. */
+  quarantined: Array<{ line: number; reason: string; field?: string }>;
+}
+
+/** The scoring report's statistics: the views take their means, deltas, CIs and p-values from here (one engine). */
+export type ReportStats = Pick<ScoreReport, 'settings' | 'conditions' | 'groups' | 'deltas'>;
 
 /** One condition of a run (template × language × model). */
 export interface ResultsCondition {
@@ -72,6 +86,9 @@ export interface ResultsInput {
   failedResponses?: number;
   /** Coverage per condition computed by scoring (its item funnel); replaces the counts derived from `items`. */
   coverage?: Record<string, Coverage>;
+  /** The scoring report behind the items: when present, every number of the view comes from it. */
+  stats?: ReportStats;
+  read?: ReadSummary;
 }
 
 /** A mean with a 95% bootstrap confidence interval; `n` = clusters (personas) it is computed over. */
@@ -175,6 +192,9 @@ export interface ResultsView {
   samples?: number;
   responses?: number;
   failedResponses?: number;
+  /** The scoring settings that produced the numbers (shown beside them, as the CLI does). */
+  settings?: ScoringSettings;
+  read?: ReadSummary;
 }
 
 /** Two runs side by side: for each condition id present in both, the paired delta after − before. */

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResponseRecord } from '../experiment';
-import { readResponsesLocated } from './readResponses';
+import { readResponsesLocated } from './readRun';
 import { RESPONSES_FILE } from './RunStore';
 
 interface Location {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResponseRecord, RunManifest } from '../experiment';
-import { readResponses } from './readResponses';
+import { readResponses } from './readRun';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const RESPONSES_FILE = 'responses.jsonl';

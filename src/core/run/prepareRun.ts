@@ -5,7 +5,7 @@ import { expandRequests } from './expandRequests';
 import type { OpenedExperiment } from './openExperiment';
 import { ResponseCache } from './ResponseCache';
 import { isRunLocked, listIdleRuns, readManifest, RESPONSES_FILE } from './RunStore';
-import { readResponses } from './readResponses';
+import { readResponses } from './readRun';
 
 /** A run about to start (or continue): what it will ask, what it can reuse, what it will cost. */
 export interface PreparedRun {

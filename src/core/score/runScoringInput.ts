@@ -1,43 +1,82 @@
 import path from 'node:path';
-import type { Persona } from '../model';
+import type { ExperimentSpec, RunManifest } from '../experiment';
+import type { Persona, Survey } from '../model';
 import { loadPersonas } from '../persona/loadPersonas';
+import { selectPersonas, selectQuestions } from '../preview/estimateExperiment';
+import type { RunRead } from '../run/readRun';
 import { loadSurvey } from '../survey/loadSurvey';
-import type { RunDirectory } from './readRunDirectory';
 import type { ScoreInput, ScoringCondition } from './scoreResponses';
+import { scoringSettings } from './scoringSettings';
+import type { ScoringSettings } from './types';
 
 export interface RunScoringOptions {
-  /** Workspace root; default: three levels above the run directory (`<ws>/.alignment/runs/<id>`). */
-  workspace?: string;
   /** Override the twin country of the same-answer filter (default: the experiment's `scoring.twinCountry`). */
   twinCountry?: string;
 }
 
-/**
- * Builds the scoring input of a run: the survey and personas files of the run's experiment (paths relative to
- * the experiment file), one condition per experiment condition (anthropological templates parse the last line),
- * the recorded replies as samples, and the twin country's personas for the same-answer filter.
- */
-export async function runScoringInput(run: RunDirectory, opts: RunScoringOptions = {}): Promise<ScoreInput> {
-  const spec = run.manifest.experiment;
-  const workspace = opts.workspace ?? path.resolve(run.dir, '..', '..', '..');
-  const base = run.manifest.experimentFile ? path.dirname(path.resolve(workspace, run.manifest.experimentFile)) : workspace;
-  const survey = await loadSurvey(path.resolve(base, spec.survey));
-  const personas = await loadPersonas(path.resolve(base, spec.personas));
-  const twinCountry = (opts.twinCountry ?? spec.scoring?.twinCountry)?.toLowerCase();
-  const twins: Persona[] | undefined = twinCountry ? personas.filter((p) => p.country.toLowerCase() === twinCountry) : undefined;
+/** A run's scoring input and what it was built from (the panel and the drill-down need the files too). */
+export interface RunScoringInput {
+  input: ScoreInput;
+  survey: Survey;
+  /** The personas the run asked (after the experiment's filter). */
+  personas: Persona[];
+  conditions: ScoringCondition[];
+  /** Resolves a path of the experiment file (survey, personas, templates) against the experiment's folder. */
+  resolve(relative: string): string;
+}
+
+/** The workspace of a run: the folder holding `.alignment/runs/<id>` (or the run's parent when laid out otherwise). */
+export function workspaceOf(runDir: string): string {
+  const abs = path.resolve(runDir);
+  const runs = path.dirname(abs);
+  const alignment = path.dirname(runs);
+  return path.basename(runs) === 'runs' && path.basename(alignment) === '.alignment' ? path.dirname(alignment) : runs;
+}
+
+/** The scoring conditions of an experiment: recorded when its model replays completions; reasoning only when declared. */
+export function scoringConditions(spec: ExperimentSpec, manifest?: Pick<RunManifest, 'recorded'>): ScoringCondition[] {
   const replay = new Set(spec.models.filter((m) => m.kind === 'replay').map((m) => m.id));
-  const conditions: ScoringCondition[] = spec.conditions.map((c) => ({
+  return spec.conditions.map((c) => ({
     id: c.id, lang: c.lang, model: c.model, ...(c.label ? { label: c.label } : {}),
-    recorded: !!run.manifest.recorded || replay.has(c.model),
-    reasoning: /anthro/i.test(path.basename(c.template)),
+    recorded: !!manifest?.recorded || replay.has(c.model),
+    reasoning: c.reasoning === true,
   }));
-  return {
-    questions: survey.questions,
+}
+
+/** The settings of the experiment's `scoring` block (paper profile by default), with overrides on top. */
+export function experimentScoringSettings(spec: ExperimentSpec, overrides: Partial<ScoringSettings> = {}): ScoringSettings {
+  const sc = spec.scoring ?? {};
+  return scoringSettings(overrides.profile ?? sc.profile ?? 'paper', {
+    ...(sc.tieBreak ? { tieBreak: sc.tieBreak } : {}), ...(sc.seed !== undefined ? { seed: sc.seed } : {}),
+    ...(sc.sameAnswerFilter !== undefined ? { sameAnswerFilter: sc.sameAnswerFilter } : {}),
+    ...overrides,
+  });
+}
+
+/**
+ * The one builder of a run's scoring input (used by `score`, `export`, the results panel and the bench): the
+ * survey and personas files of the run's experiment (paths relative to the experiment file), the questions and
+ * personas the experiment selects, one condition per experiment condition, the run's records as samples, and
+ * the twin country's personas for the same-answer filter.
+ */
+export async function runScoringInput(run: RunRead, opts: RunScoringOptions = {}): Promise<RunScoringInput> {
+  const spec = run.manifest.experiment;
+  const workspace = workspaceOf(run.dir);
+  const base = run.manifest.experimentFile ? path.dirname(path.resolve(workspace, run.manifest.experimentFile)) : workspace;
+  const resolve = (p: string) => path.resolve(base, p);
+  const [survey, allPersonas] = await Promise.all([loadSurvey(resolve(spec.survey)), loadPersonas(resolve(spec.personas))]);
+  const personas = selectPersonas(allPersonas, spec);
+  const twinCountry = (opts.twinCountry ?? spec.scoring?.twinCountry)?.toLowerCase();
+  const twins: Persona[] | undefined = twinCountry ? allPersonas.filter((p) => p.country.toLowerCase() === twinCountry) : undefined;
+  const conditions = scoringConditions(spec, run.manifest);
+  const input: ScoreInput = {
+    questions: selectQuestions(survey.questions, spec),
     conditions,
-    samples: run.responses.map((r) => ({ condition: r.condition, personaId: r.personaId, questionId: r.questionId, variant: r.variant, sample: r.sample, text: r.text })),
+    samples: run.records.map(({ record: r }) => ({ condition: r.condition, personaId: r.personaId, questionId: r.questionId, variant: r.variant, sample: r.sample, text: r.text })),
     personas,
     ...(twins ? { twins } : {}),
     ...(spec.scoring?.compare ? { compare: [spec.scoring.compare] } : {}),
     source: { kind: 'run', path: run.dir, runId: run.manifest.runId, ...(twinCountry ? { twinCountry } : {}) },
   };
+  return { input, survey, personas, conditions, resolve };
 }

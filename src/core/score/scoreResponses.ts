@@ -50,6 +50,8 @@ export interface ScoreInput {
   /** Pairs (a, b) to compare as b − a; default: the first two conditions. */
   compare?: [string, string][];
   source?: ScoreReport['source'];
+  /** What the run reader skipped (quarantined lines, torn last line, duplicates): carried into the report. */
+  read?: ScoreReport['read'];
   /** Leave out the heavy parts of the report (all included by default). */
   include?: { items?: boolean; unparsed?: boolean; personaDeltas?: boolean; distributions?: boolean };
 }
@@ -245,6 +247,8 @@ export function ageBucket(age: unknown, bounds: readonly number[]): string {
 export function scoreResponses(input: ScoreInput, settings: ScoringSettings): ScoreReport {
   const include = { items: true, unparsed: true, personaDeltas: true, distributions: true, ...input.include };
   const warnings: string[] = [];
+  const q = input.read?.quarantined.length ?? 0;
+  if (q) warnings.push(`${q} unreadable line(s) of ${input.read!.file} quarantined, not scored: ${input.read!.quarantined.slice(0, 10).map((x) => `line ${x.line}`).join(', ')}${q > 10 ? ', …' : ''}`);
   const questions = new Map<string, QuestionInfo>();
   for (const q of input.questions) {
     const n = Math.max(0, ...Object.values(q.options).map((o) => o.length));
@@ -686,6 +690,7 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     version: 1,
     settings,
     source: input.source ?? { kind: 'responses' },
+    ...(input.read ? { read: input.read } : {}),
     conditions: conditionScores,
     groups,
     personas: personaScores,

@@ -271,6 +271,13 @@ export interface ScoreReport {
     country?: string;
     twinCountry?: string;
   };
+  /** What the run reader skipped in responses.jsonl (runs only): never silently. */
+  read?: {
+    file: string;
+    duplicates: number;
+    tornLastLine: boolean;
+    quarantined: { line: number; reason: string; field?: string }[];
+  };
   conditions: ConditionScore[];
   /** Breakdowns by persona field, theme, question and variant, per condition. */
   groups: (GroupScore & { condition: string })[];

@@ -97,14 +97,14 @@ export class ResultsPanel implements vscode.Disposable {
       this.run = await this.load(runUri);
       const t1 = performance.now();
       // Paint at once with the quick view (group CIs pending), then send the full one.
-      const quick = buildResultsView(this.run.input, { pair, breakdownResamples: 0 });
+      const quick = buildResultsView(this.run.inputFor(pair), { pair, breakdownResamples: 0 });
       const t2 = performance.now();
       this.view = quick;
       this.comparison = null;
       this.panel.title = `Results: ${quick.runId}`;
       await this.post({ type: 'results', view: quick, comparison: null, runUri: runUri.toString() });
       const t3 = performance.now();
-      this.view = buildResultsView(this.run.input, { pair: quick.pair ?? undefined });
+      this.view = buildResultsView(this.run.inputFor(quick.pair), { pair: quick.pair ?? undefined });
       this.log.info(`results: ${label} loaded and scored in ${(t1 - t0).toFixed(0)} ms, first view ${(t2 - t1).toFixed(0)} ms, full view ${(performance.now() - t3).toFixed(0)} ms`);
       await this.post({ type: 'results', view: this.view, comparison: null, runUri: runUri.toString() });
     } catch (e) {
@@ -131,7 +131,7 @@ export class ResultsPanel implements vscode.Disposable {
   }
 
   private setPair(pair: [string, string]): ResultsView {
-    this.view = buildResultsView(this.loaded().input, { pair });
+    this.view = buildResultsView(this.loaded().inputFor(pair), { pair });
     return this.view;
   }
 

@@ -9,7 +9,7 @@ import { formatPersonaAnswers } from '../../core/run/formatPersonaAnswers';
 import { openExperimentSpec } from '../../core/run/openExperiment';
 import { parseExperiment } from '../../core/run/parseExperiment';
 import { prepareRun } from '../../core/run/prepareRun';
-import { readResponses } from '../../core/run/readResponses';
+import { readResponses } from '../../core/run/readRun';
 import { RESPONSES_FILE } from '../../core/run/RunStore';
 import type { ApiKeyStore } from '../apiKeyStore';
 import type { SelectionService } from '../selection/SelectionService';

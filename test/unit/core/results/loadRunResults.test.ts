@@ -81,5 +81,5 @@ test('a missing or broken run is an InputError naming the manifest', async () =>
   const bad = path.join(tmp, 'bad');
   fs.mkdirSync(bad);
   fs.writeFileSync(path.join(bad, 'manifest.json'), '{"runId": "x"}');
-  await assert.rejects(loadRunResults(bad), (e: unknown) => e instanceof InputError && e.field === 'experiment');
+  await assert.rejects(loadRunResults(bad), (e: unknown) => e instanceof InputError && e.field === 'experiment.conditions');
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResponseRecord } from '../../../../src/core/experiment';
-import { readResponses } from '../../../../src/core/run/readResponses';
+import { readResponses } from '../../../../src/core/run/readRun';
 import { ResponseCache } from '../../../../src/core/run/ResponseCache';
 import { isRunLocked, repairTornTail, RunStore } from '../../../../src/core/run/RunStore';
 import { newStore, tempDir } from './helpers';
