@@ -1,6 +1,8 @@
 // `alignment-studio <command>`: the headless entry point, reusing core/ (commands are added by the features).
-const USAGE = `usage: alignment-studio <run|score|export> [options]
+const USAGE = `usage: alignment-studio <run|score|export|batch> [options]
   run <experiment.json>     run an experiment
+  batch <export|submit|status|import|cancel> <experiment.json>
+                            run it through the OpenAI Batch API or vLLM run_batch
   score <run-dir>           score a run (or --completions <dir> --survey <csv>)
   export <run-dir>          export results`;
 
@@ -13,6 +15,7 @@ export async function main(argv: string[]): Promise<number> {
   // Loaded on demand so `--help` and the other commands start fast.
   if (command === 'run') return (await import('./run')).runCommand(argv.slice(1));
   if (command === 'export') return (await import('./export')).exportCommand(argv.slice(1));
+  if (command === 'batch') return (await import('./batch')).batchCommand(argv.slice(1));
   if (command === 'score') return (await import('./score')).scoreCommand(argv.slice(1));
   process.stderr.write(`alignment-studio: unknown command "${command}"\n${USAGE}\n`);
   return 2;

@@ -17,6 +17,8 @@ export interface ModelSpec {
   systemPrompt?: string;
   pricePer1kInput?: number;
   pricePer1kOutput?: number;
+  /** Fraction off the price for requests sent through a batch API (OpenAI Batch: 0.5); 0 when absent. */
+  batchDiscount?: number;
   concurrency?: number;
   requestsPerMinute?: number;
   tokensPerMinute?: number;
@@ -122,6 +124,8 @@ export interface ResponseRecord {
   cost?: number;
   /** Served from the cache / recorded answers rather than a live request. */
   cached?: boolean;
+  /** Answered through a batch job (OpenAI Batch API, vLLM run_batch) and imported, not a live request. */
+  via?: 'batch';
   /** Epoch ms when completed. */
   t: number;
 }

@@ -1,5 +1,6 @@
 import type * as OpenAINamespace from 'openai';
 import type { ModelSpec } from '../experiment';
+import { buildChatBody } from './buildChatBody';
 import { createNodeFetch, type FetchLike } from './createNodeFetch';
 import { RequestError, errorForStatus, parseRetryAfter } from './RequestError';
 import type { Completer, CompletionRequest, CompletionResult } from './WorkItem';
@@ -36,20 +37,10 @@ export async function createOpenAICompleter(model: ModelSpec, keys: KeyLookup): 
     return (sharedFetch ??= createNodeFetch())(url, init);
   };
   const client = new OpenAI({ baseURL: model.baseURL, apiKey, maxRetries: 0, timeout: 24 * 3600_000, fetch: guardedFetch });
-  const modelName = model.model ?? model.id;
 
   async function complete(req: CompletionRequest): Promise<CompletionResult> {
-    const messages = model.systemPrompt && req.item.messages[0]?.role !== 'system'
-      ? [{ role: 'system' as const, content: model.systemPrompt }, ...req.item.messages]
-      : req.item.messages;
     try {
-      const res = await client.chat.completions.create({
-        model: modelName,
-        messages,
-        ...(model.temperature !== undefined ? { temperature: model.temperature } : {}),
-        ...(model.maxTokens !== undefined ? { max_tokens: model.maxTokens } : {}),
-        ...(req.n > 1 ? { n: req.n } : {}),
-      }, { signal: req.signal });
+      const res = await client.chat.completions.create(buildChatBody(model, req.item.messages, req.n), { signal: req.signal });
       if (!res || !Array.isArray(res.choices)) throw new RequestError('malformed response (no choices)', true);
       return {
         texts: res.choices.map((c) => c.message?.content ?? ''),

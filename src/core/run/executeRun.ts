@@ -1,14 +1,13 @@
 import * as path from 'node:path';
 import type { RunManifest } from '../experiment';
-import { parseAnswer } from '../score/parseAnswer';
-import { scoringSettings } from '../score/scoringSettings';
+import { createAnswerParser } from './createAnswerParser';
 import { createOpenAICompleter, type KeyLookup } from './createOpenAICompleter';
 import { createReplayCompleter } from './createReplayCompleter';
 import { expandRequests } from './expandRequests';
 import type { PreparedRun } from './prepareRun';
 import { runRequests, type RunProgress, type RunSummary } from './runRequests';
 import { RunStore } from './RunStore';
-import type { Completer, WorkItem } from './WorkItem';
+import type { Completer } from './WorkItem';
 
 export interface ExecuteRunOptions {
   /** API key of an endpoint origin (never called for another origin than the model's own). */
@@ -59,10 +58,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteRunOptio
     };
     store = RunStore.create(runsDir, manifest, { flushIntervalMs: options.flushIntervalMs });
   }
-  const settings = scoringSettings(spec.scoring?.profile ?? 'paper');
-  const anthro = new Set(spec.conditions.filter((c) => /anthro/i.test(c.template)).map((c) => c.id));
-  const parse = (text: string, item: WorkItem): number | null =>
-    parseAnswer(text, { options: item.options ?? [], reasoning: anthro.has(item.condition) }, settings).answer;
+  const parse = createAnswerParser(spec);
   try {
     const summary = await runRequests(expandRequests(experiment.plan), {
       store, completers, done: prepared.done, cache: prepared.cache, planned: prepared.estimate.samples, models: spec.models,

@@ -12,7 +12,7 @@ export interface ParsedExperiment {
 type Path = (string | number)[];
 
 const TOP_FIELDS = ['name', 'description', 'survey', 'personas', 'personaFilter', 'questions', 'variants', 'samples', 'models', 'conditions', 'scoring', '$schema'];
-const MODEL_FIELDS = ['id', 'kind', 'baseURL', 'model', 'temperature', 'maxTokens', 'useN', 'systemPrompt', 'pricePer1kInput', 'pricePer1kOutput',
+const MODEL_FIELDS = ['id', 'kind', 'baseURL', 'model', 'temperature', 'maxTokens', 'useN', 'systemPrompt', 'pricePer1kInput', 'pricePer1kOutput', 'batchDiscount',
   'concurrency', 'requestsPerMinute', 'tokensPerMinute', 'timeoutMs', 'maxRetries', 'completions', 'apiKeyEnv', 'label', 'description'];
 const CONDITION_FIELDS = ['id', 'label', 'template', 'lang', 'model'];
 
@@ -115,6 +115,7 @@ function parseModel(v: Validator, p: Path, value: unknown): ModelSpec {
   opt('systemPrompt', (path, x) => v.string(path, x, true));
   opt('pricePer1kInput', (path, x) => v.number(path, x, 0, 1e6));
   opt('pricePer1kOutput', (path, x) => v.number(path, x, 0, 1e6));
+  opt('batchDiscount', (path, x) => v.number(path, x, 0, 1));
   opt('concurrency', (path, x) => v.integer(path, x, 1, 4096));
   opt('requestsPerMinute', (path, x) => v.number(path, x, 0.001, 1e9));
   opt('tokensPerMinute', (path, x) => v.number(path, x, 1, 1e12));

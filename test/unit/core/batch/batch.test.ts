@@ -1,0 +1,276 @@
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { BatchIndex } from '../../../../src/core/batch/BatchIndex';
+import { exportRunBatch, importRunBatch, listDownloads } from '../../../../src/core/batch/batchRun';
+import { cancelJobs, pollJobs, readJobs, submitExport, allTerminal } from '../../../../src/core/batch/batchJobs';
+import { createBatchClient } from '../../../../src/core/batch/createBatchClient';
+import type { ModelSpec, ResponseRecord } from '../../../../src/core/experiment';
+import { buildChatBody } from '../../../../src/core/run/buildChatBody';
+import { createTemplateRenderer } from '../../../../src/core/run/createTemplateRenderer';
+import { executeRun } from '../../../../src/core/run/executeRun';
+import { expandRequests } from '../../../../src/core/run/expandRequests';
+import { openExperiment, type OpenedExperiment } from '../../../../src/core/run/openExperiment';
+import { prepareRun } from '../../../../src/core/run/prepareRun';
+import { readRunDirectory } from '../../../../src/core/score/readRunDirectory';
+import { runScoringInput } from '../../../../src/core/score/runScoringInput';
+import { scoreResponses } from '../../../../src/core/score/scoreResponses';
+import { scoringSettings } from '../../../../src/core/score/scoringSettings';
+import { FakeBatchServer, type FakeBatchOptions } from '../../../fake-server/FakeBatchServer';
+import { FakeOpenAIServer } from '../../../fake-server/FakeOpenAIServer';
+import { makeRunWorkspace, ROOT, type RunWorkspace } from '../run/runWorkspace';
+
+let chat: FakeOpenAIServer;
+let ws: RunWorkspace;
+
+before(async () => {
+  chat = await new FakeOpenAIServer().start();
+  // 6 real Egypt personas × 3 questions × 4 variants × 2 conditions (EN, AR) × 2 samples = 288 samples.
+  ws = await makeRunWorkspace(['Q19', 'Q42', 'Q62'], 6);
+});
+after(() => chat.stop());
+
+const conditions = [
+  { id: 'en', template: 'prompts/persona.en.hbs', lang: 'en', model: 'fake' },
+  { id: 'ar', template: 'prompts/persona.ar.hbs', lang: 'ar', model: 'fake' },
+];
+
+function model(baseURL: string, extra: Partial<ModelSpec> = {}): ModelSpec {
+  return { id: 'fake', kind: 'openai', baseURL, model: 'fake-1', temperature: 0.7, maxTokens: 5, concurrency: 16, pricePer1kInput: 0.001, pricePer1kOutput: 0.002, batchDiscount: 0.5, ...extra };
+}
+
+async function experiment(name: string, m: ModelSpec, samples = 2): Promise<OpenedExperiment> {
+  return openExperiment(ws.write({ name, samples, models: [m], conditions }, `${name}.experiment.json`), createTemplateRenderer);
+}
+
+function records(runDir: string): ResponseRecord[] {
+  return fs.readFileSync(path.join(runDir, 'responses.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as ResponseRecord);
+}
+
+function shardLines(exportDir: string): { custom_id: string; method: string; url: string; body: Record<string, unknown> }[] {
+  return fs.readdirSync(exportDir).filter((f) => f.endsWith('.jsonl')).sort().flatMap((f) => fs.readFileSync(path.join(exportDir, f), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)));
+}
+
+async function score(runDir: string): Promise<unknown> {
+  const report = scoreResponses(await runScoringInput(readRunDirectory(runDir), { workspace: ws.dir }), scoringSettings('paper'));
+  const { source: _source, ...rest } = report;
+  // Scoring sums in record order and lists unparsed replies in it; a batch's records come in output order.
+  const normal = JSON.parse(JSON.stringify(rest, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v))) as typeof rest;
+  normal.unparsed.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
+  return normal;
+}
+
+async function withBatchServer<T>(options: Partial<FakeBatchOptions>, fn: (server: FakeBatchServer) => Promise<T>): Promise<T> {
+  const server = await new FakeBatchServer({ chatBaseURL: chat.baseURL, ...options }).start();
+  try {
+    return await fn(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+test('export: one line per pending sample, the body the live engine sends, sharded under the line limit, with a manifest', async () => {
+  const exp = await experiment('shape', model(chat.baseURL, { systemPrompt: 'You are a survey respondent.' }));
+  const runsDir = path.join(ws.dir, 'runs-shape');
+  const out = exportRunBatch(exp, { runsDir, resume: 'never', maxLinesPerFile: 100, workspaceDir: ws.dir });
+  assert.equal(out.manifest.lines, 288);
+  assert.deepEqual(out.manifest.shards.map((s) => s.lines), [100, 100, 88]);
+  assert.deepEqual(out.manifest.shards.map((s) => s.file), ['fake-0001.jsonl', 'fake-0002.jsonl', 'fake-0003.jsonl']);
+  for (const s of out.manifest.shards) assert.equal(s.bytes, fs.statSync(path.join(out.exportDir, s.file)).size);
+  const lines = shardLines(out.exportDir);
+  const items = [...expandRequests(exp.plan)];
+  const expected = new Map(items.flatMap((it) => it.samples.map((s) => [s.hash, buildChatBody(it.model, it.messages, 1)] as const)));
+  assert.equal(new Set(lines.map((l) => l.custom_id)).size, 288);
+  for (const l of lines) {
+    assert.equal(l.method, 'POST');
+    assert.equal(l.url, '/v1/chat/completions');
+    assert.deepEqual(l.body, expected.get(l.custom_id));
+  }
+  // The live engine sends exactly these bodies (captured at the fake server).
+  chat.keepBodies = true;
+  chat.stats.bodies.length = 0;
+  await executeRun(prepareRun(exp, { runsDir: path.join(ws.dir, 'runs-shape-live'), resume: 'never' }), { keys: () => 'sk-test' });
+  chat.keepBodies = false;
+  const sent = chat.stats.bodies.map((b) => JSON.stringify(b)).sort();
+  assert.deepEqual(sent, lines.map((l) => JSON.stringify(l.body)).sort());
+  assert.equal((sent[0] as string).includes('You are a survey respondent.'), true);
+});
+
+test('export with useN: one line per item with n; a user-chosen shard count; nothing pending is exported twice', async () => {
+  const exp = await experiment('usen', model(chat.baseURL, { useN: true }), 3);
+  const runsDir = path.join(ws.dir, 'runs-usen');
+  const out = exportRunBatch(exp, { runsDir, resume: 'never', shards: 4 });
+  assert.equal(out.manifest.lines, 144);
+  assert.equal(out.manifest.samples, 432);
+  assert.equal(out.manifest.shards.length, 4);
+  assert.deepEqual(out.manifest.shards.map((s) => s.lines), [36, 36, 36, 36]);
+  const lines = shardLines(out.exportDir);
+  assert.ok(lines.every((l) => l.body.n === 3));
+  const first = new Set([...expandRequests(exp.plan)].map((it) => it.samples[0].hash));
+  assert.ok(lines.every((l) => first.has(l.custom_id)), 'custom_id is the hash of the first sample of the range');
+});
+
+test('end to end through the fake batch endpoint: scores equal the same experiment run live; records equal live ones but via "batch"', async () => {
+  const exp = await experiment('e2e', model(chat.baseURL));
+  const liveDir = (await executeRun(prepareRun(exp, { runsDir: path.join(ws.dir, 'runs-live'), resume: 'never' }), { keys: () => 'sk-test', workspaceDir: ws.dir })).runDir;
+  await withBatchServer({ pollsPerStatus: 1 }, async (server) => {
+    const batchModel = model(server.baseURL);
+    const bexp = await experiment('e2e', batchModel);
+    const runsDir = path.join(ws.dir, 'runs-batch');
+    const out = exportRunBatch(bexp, { runsDir, resume: 'never', maxLinesPerFile: 120, workspaceDir: ws.dir });
+    const clientFor = (): ReturnType<typeof createBatchClient> => createBatchClient(batchModel, (o) => (o === new URL(server.baseURL).origin ? 'sk-batch' : undefined));
+    const jobs = await submitExport(out.runDir, out.manifest, clientFor);
+    assert.equal(jobs.length, 3);
+    // Submitting again (e.g. after a restart) creates nothing new.
+    assert.equal((await submitExport(out.runDir, out.manifest, clientFor)).length, 0);
+    const seen: string[] = [];
+    for (let i = 0; i < 10 && !allTerminal(readJobs(out.runDir).jobs); i++) {
+      const { jobs: now } = await pollJobs(out.runDir, clientFor);
+      seen.push(now[0].status);
+    }
+    assert.deepEqual(seen.filter((x, i) => x !== seen[i - 1]), ['validating', 'in_progress', 'completed']);
+    assert.deepEqual([...server.authorizations], ['Bearer sk-batch']);
+    const files = listDownloads(out.runDir);
+    assert.equal(files.length, 3);
+    // Any order: import the last shard's output first.
+    const report = importRunBatch(bexp, out.runDir, [...files].reverse());
+    assert.equal(report.imported, 288);
+    assert.equal(report.pending, 0);
+    assert.equal(report.errorCount, 0);
+    const again = importRunBatch(bexp, out.runDir, files);
+    assert.equal(again.imported, 0);
+    assert.equal(again.duplicates, 288);
+    assert.equal(records(out.runDir).length, 288, 'importing twice adds nothing');
+    assert.deepEqual(await score(out.runDir), await score(liveDir));
+    // The hash includes the endpoint (here the batch server's own URL), so records are matched by what they answer.
+    const key = (r: ResponseRecord): string => [r.condition, r.personaId, r.questionId, r.variant, r.sample].join('|');
+    const strip = ({ t: _t, latencyMs: _l, via: _v, cost: _c, hash: _h, ...r }: ResponseRecord): unknown => r;
+    const live = new Map(records(liveDir).map((r) => [key(r), r]));
+    for (const r of records(out.runDir)) {
+      const l = live.get(key(r))!;
+      assert.equal(r.via, 'batch');
+      assert.deepEqual(strip(r), strip(l));
+      assert.ok(Math.abs((r.cost ?? 0) - (l.cost ?? 0) / 2) < 1e-12, 'batch cost is the live cost less batchDiscount');
+      assert.deepEqual(Object.keys(r).filter((k) => k !== 'via'), Object.keys(l).filter((k) => k !== 'latencyMs'));
+    }
+    assert.equal(readRunDirectory(out.runDir).manifest.status, 'completed');
+  });
+});
+
+test('expired batch with partial output and an error file: the answered part is imported, failed and missing are listed and re-exported', async () => {
+  await withBatchServer({ finalStatus: 'expired', partial: 0.5, errorEvery: 10 }, async (server) => {
+    const m = model(server.baseURL);
+    const exp = await experiment('expired', m);
+    const runsDir = path.join(ws.dir, 'runs-expired');
+    const out = exportRunBatch(exp, { runsDir, resume: 'never' });
+    const clientFor = (): ReturnType<typeof createBatchClient> => createBatchClient(m, () => 'sk');
+    await submitExport(out.runDir, out.manifest, clientFor);
+    for (let i = 0; i < 5; i++) await pollJobs(out.runDir, clientFor);
+    const [job] = readJobs(out.runDir).jobs;
+    assert.equal(job.status, 'expired');
+    assert.equal(job.counts.completed + job.counts.failed, 144);
+    assert.equal(job.downloaded.length, 2, 'output and error file');
+    const report = importRunBatch(exp, out.runDir, listDownloads(out.runDir));
+    assert.equal(report.imported, 144 - 14);
+    assert.equal(report.failed.length, 14);
+    assert.match(report.failed[0].message, /HTTP 500: fake: internal error/);
+    assert.match(`${report.failed[0].file}:${report.failed[0].line}`, /errors\.jsonl:\d+$/);
+    assert.equal(report.pending, 288 - 130);
+    // Re-export: exactly the failed and missing requests, in a second export of the same run.
+    const again = exportRunBatch(exp, { runsDir, resume: out.runId });
+    assert.equal(again.runId, out.runId);
+    assert.equal(again.manifest.exportId, '002');
+    assert.equal(again.manifest.lines, 158);
+    const have = new Set(records(out.runDir).map((r) => r.hash));
+    assert.ok(shardLines(again.exportDir).every((l) => !have.has(l.custom_id)));
+  });
+});
+
+test('failed and cancelled batches', async () => {
+  await withBatchServer({ finalStatus: 'failed' }, async (server) => {
+    const m = model(server.baseURL);
+    const exp = await experiment('failed', m, 1);
+    const out = exportRunBatch(exp, { runsDir: path.join(ws.dir, 'runs-failed'), resume: 'never' });
+    const clientFor = (): ReturnType<typeof createBatchClient> => createBatchClient(m, () => 'sk');
+    await submitExport(out.runDir, out.manifest, clientFor);
+    for (let i = 0; i < 4; i++) await pollJobs(out.runDir, clientFor);
+    const [job] = readJobs(out.runDir).jobs;
+    assert.equal(job.status, 'failed');
+    assert.match(job.errors?.[0] ?? '', /line 1: fake: the input file was rejected/);
+    assert.equal(listDownloads(out.runDir).length, 0);
+  });
+  await withBatchServer({ partial: 0.25 }, async (server) => {
+    const m = model(server.baseURL);
+    const exp = await experiment('cancel', m, 1);
+    const out = exportRunBatch(exp, { runsDir: path.join(ws.dir, 'runs-cancel'), resume: 'never' });
+    const clientFor = (): ReturnType<typeof createBatchClient> => createBatchClient(m, () => 'sk');
+    await submitExport(out.runDir, out.manifest, clientFor);
+    const cancelled = await cancelJobs(out.runDir, clientFor);
+    assert.equal(cancelled[0].status, 'cancelling');
+    await pollJobs(out.runDir, clientFor);
+    assert.equal(readJobs(out.runDir).jobs[0].status, 'cancelled');
+    const report = importRunBatch(exp, out.runDir, listDownloads(out.runDir));
+    assert.equal(report.imported, 36);
+    assert.equal(report.pending, 144 - 36);
+  });
+});
+
+test('import checks every line: located errors for bad JSON, unknown custom_id, bad shape; a cut-off last line is skipped', async () => {
+  const exp = await experiment('lines', model(chat.baseURL), 1);
+  const out = exportRunBatch(exp, { runsDir: path.join(ws.dir, 'runs-lines'), resume: 'never' });
+  const ids = shardLines(out.exportDir).map((l) => l.custom_id);
+  const ok = (id: string, text = '(1)'): string => JSON.stringify({ id: 'x', custom_id: id, response: { status_code: 200, request_id: 'r', body: { choices: [{ index: 0, message: { role: 'assistant', content: text } }], usage: { prompt_tokens: 10, completion_tokens: 2 } } }, error: null });
+  const file = path.join(ws.dir, 'bad-output.jsonl');
+  fs.writeFileSync(file, [
+    ok(ids[0]),
+    '{not json',
+    ok('0123456789abcdef0123456789abcdef'),
+    JSON.stringify({ custom_id: ids[1], response: { status_code: 200, body: { choices: [] } }, error: null }),
+    JSON.stringify({ custom_id: ids[2], response: { status_code: 200, body: { choices: [{ message: { content: 7 } }] } }, error: null }),
+    JSON.stringify({ response: null }),
+    JSON.stringify({ custom_id: ids[3], response: null, error: { code: 'batch_expired', message: 'This request could not be executed before the completion window expired.' } }),
+    ok(ids[4]),
+    ok(ids[5]).slice(0, 40),
+  ].join('\n'));
+  const report = importRunBatch(exp, out.runDir, [file]);
+  assert.equal(report.imported, 2);
+  assert.deepEqual(report.errors.map((e) => [e.line, e.message.split(' (')[0]]), [
+    [2, 'not valid JSON'],
+    [3, 'unknown custom_id "0123456789abcdef0123456789abcdef"'],
+    [4, '"response.body.choices" must be a non-empty list'],
+    [5, 'each choice needs "message.content"'],
+    [6, 'missing "custom_id"'],
+  ]);
+  assert.ok(report.errors.every((e) => e.file === file));
+  assert.deepEqual(report.failed.map((f) => [f.line, f.message]), [[7, 'batch_expired: This request could not be executed before the completion window expired.']]);
+  assert.deepEqual(report.truncated.map((t) => t.line), [9]);
+  assert.equal(report.pending, 144 - 2);
+});
+
+test('a vLLM run_batch output file (fixture in its exact format) imports like OpenAI output; a 400 is listed as failed', async () => {
+  const exp = await experiment('vllm', model(chat.baseURL), 1);
+  const out = exportRunBatch(exp, { runsDir: path.join(ws.dir, 'runs-vllm'), resume: 'never' });
+  const ids = shardLines(out.exportDir).map((l) => l.custom_id);
+  const fixture = fs.readFileSync(path.join(ROOT, 'test/fixtures/batch/vllm-run_batch-output.jsonl'), 'utf8').replace(/REQ-(\d)/g, (_, i: string) => ids[Number(i)]);
+  const file = path.join(ws.dir, 'vllm-out.jsonl');
+  fs.writeFileSync(file, fixture);
+  const report = importRunBatch(exp, out.runDir, [file]);
+  assert.equal(report.imported, 2);
+  assert.equal(report.errorCount, 0);
+  assert.match(report.failed[0].message, /HTTP 400: This model's maximum context length/);
+  const recs = records(out.runDir);
+  assert.deepEqual(recs.map((r) => [r.text, r.parsed, r.inputTokens, r.outputTokens, r.via]), [['(2)', 2, 180, 3, 'batch'], ['(1)', 1, 181, 9, 'batch']]);
+});
+
+test('BatchIndex: lookup, done bits, pending', () => {
+  const m = model('http://127.0.0.1:1/v1');
+  const items = [{ condition: 'c', model: m, lang: 'en', personaId: 'p', questionId: 'Q1', variant: 0, messages: [], samples: [{ sample: 0, hash: 'a' }, { sample: 1, hash: 'b' }] }];
+  const index = BatchIndex.build(items);
+  assert.equal(index.size, 2);
+  assert.equal(index.lookup('b')?.position, 1);
+  assert.equal(index.lookup('zz'), undefined);
+  assert.equal(index.markDone('a'), true);
+  assert.equal(index.markDone('a'), false);
+  assert.deepEqual([...index.pending()].map((p) => p.hash), ['b']);
+});
