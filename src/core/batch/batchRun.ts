@@ -6,7 +6,7 @@ import { expandRequests } from '../run/expandRequests';
 import type { OpenedExperiment } from '../run/openExperiment';
 import { prepareRun, type PrepareRunOptions } from '../run/prepareRun';
 import { RESPONSES_FILE, RunStore } from '../run/RunStore';
-import { readResponses } from '../run/readResponses';
+import { readResponses } from '../run/readRun';
 import { BatchIndex } from './BatchIndex';
 import { downloadsDir, EXPORT_MANIFEST, exportsDir } from './batchFormat';
 import { exportBatch, type BatchExportManifest } from './exportBatch';

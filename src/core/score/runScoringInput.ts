@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import path from 'node:path';
 import type { ExperimentSpec, RunManifest } from '../experiment';
 import type { Persona, Survey } from '../model';
@@ -25,12 +26,20 @@ export interface RunScoringInput {
   resolve(relative: string): string;
 }
 
-/** The workspace of a run: the folder holding `.alignment/runs/<id>` (or the run's parent when laid out otherwise). */
-export function workspaceOf(runDir: string): string {
+/**
+ * The workspace of a run: the folder holding `.alignment/runs/<id>`. For a run kept elsewhere (`run --runs-dir`),
+ * the nearest ancestor of the runs folder against which the manifest's `experimentFile` exists (the run engine
+ * records it relative to the workspace it ran in), else the runs folder itself.
+ */
+export function workspaceOf(runDir: string, experimentFile?: string): string {
   const abs = path.resolve(runDir);
   const runs = path.dirname(abs);
   const alignment = path.dirname(runs);
-  return path.basename(runs) === 'runs' && path.basename(alignment) === '.alignment' ? path.dirname(alignment) : runs;
+  if (path.basename(runs) === 'runs' && path.basename(alignment) === '.alignment') return path.dirname(alignment);
+  if (experimentFile && !path.isAbsolute(experimentFile)) {
+    for (let dir = runs, i = 0; i < 4; i++, dir = path.dirname(dir)) if (fs.existsSync(path.resolve(dir, experimentFile))) return dir;
+  }
+  return runs;
 }
 
 /** The scoring conditions of an experiment: recorded when its model replays completions; reasoning only when declared. */
@@ -61,7 +70,7 @@ export function experimentScoringSettings(spec: ExperimentSpec, overrides: Parti
  */
 export async function runScoringInput(run: RunRead, opts: RunScoringOptions = {}): Promise<RunScoringInput> {
   const spec = run.manifest.experiment;
-  const workspace = workspaceOf(run.dir);
+  const workspace = workspaceOf(run.dir, run.manifest.experimentFile);
   const base = run.manifest.experimentFile ? path.dirname(path.resolve(workspace, run.manifest.experimentFile)) : workspace;
   const resolve = (p: string) => path.resolve(base, p);
   const [survey, allPersonas] = await Promise.all([loadSurvey(resolve(spec.survey)), loadPersonas(resolve(spec.personas))]);

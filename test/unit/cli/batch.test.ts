@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ModelSpec } from '../../../src/core/experiment';
-import { readRunDirectory } from '../../../src/core/score/readRunDirectory';
+import { readRun } from '../../../src/core/run/readRun';
 import { runScoringInput } from '../../../src/core/score/runScoringInput';
 import { scoreResponses } from '../../../src/core/score/scoreResponses';
 import { scoringSettings } from '../../../src/core/score/scoringSettings';
@@ -45,7 +45,7 @@ function cli(args: string[]): Promise<{ status: number | null; stdout: string; s
 }
 
 async function score(runDir: string): Promise<unknown> {
-  const { source: _s, ...rest } = scoreResponses(await runScoringInput(readRunDirectory(runDir), { workspace: ws.dir }), scoringSettings('paper'));
+  const { source: _s, ...rest } = scoreResponses((await runScoringInput(readRun(runDir))).input, scoringSettings('paper'));
   const normal = JSON.parse(JSON.stringify(rest, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v))) as typeof rest;
   normal.unparsed.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)));
   return normal;

@@ -13,7 +13,7 @@ import { executeRun } from '../../../../src/core/run/executeRun';
 import { expandRequests } from '../../../../src/core/run/expandRequests';
 import { openExperiment, type OpenedExperiment } from '../../../../src/core/run/openExperiment';
 import { prepareRun } from '../../../../src/core/run/prepareRun';
-import { readRunDirectory } from '../../../../src/core/score/readRunDirectory';
+import { readRun } from '../../../../src/core/run/readRun';
 import { runScoringInput } from '../../../../src/core/score/runScoringInput';
 import { scoreResponses } from '../../../../src/core/score/scoreResponses';
 import { scoringSettings } from '../../../../src/core/score/scoringSettings';
@@ -53,7 +53,7 @@ function shardLines(exportDir: string): { custom_id: string; method: string; url
 }
 
 async function score(runDir: string): Promise<unknown> {
-  const report = scoreResponses(await runScoringInput(readRunDirectory(runDir), { workspace: ws.dir }), scoringSettings('paper'));
+  const report = scoreResponses((await runScoringInput(readRun(runDir))).input, scoringSettings('paper'));
   const { source: _source, ...rest } = report;
   // Scoring sums in record order and lists unparsed replies in it; a batch's records come in output order.
   const normal = JSON.parse(JSON.stringify(rest, (_k, v: unknown) => (typeof v === 'number' && !Number.isInteger(v) ? Number(v.toPrecision(12)) : v))) as typeof rest;
@@ -154,7 +154,7 @@ test('end to end through the fake batch endpoint: scores equal the same experime
       assert.ok(Math.abs((r.cost ?? 0) - (l.cost ?? 0) / 2) < 1e-12, 'batch cost is the live cost less batchDiscount');
       assert.deepEqual(Object.keys(r).filter((k) => k !== 'via'), Object.keys(l).filter((k) => k !== 'latencyMs'));
     }
-    assert.equal(readRunDirectory(out.runDir).manifest.status, 'completed');
+    assert.equal(readRun(out.runDir).manifest.status, 'completed');
   });
 });
 
