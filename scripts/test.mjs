@@ -13,6 +13,8 @@ import { packageVsix } from './package-vsix.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const requested = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// `npm test -- unit --only=batch,culture`: only the unit test files whose path contains one of the words.
+const only = (process.argv.find((a) => a.startsWith('--only=')) ?? '').slice('--only='.length).split(',').filter(Boolean);
 const layers = requested.length ? requested : ['static', 'unit', 'integration', 'e2e'];
 const summary = [];
 const t0 = Date.now();
@@ -77,7 +79,7 @@ async function staticLayer() {
 
 async function unitLayer() {
   const t = Date.now();
-  const files = findFiles(path.join(ROOT, 'out/test/unit'), '.test.js');
+  const files = findFiles(path.join(ROOT, 'out/test/unit'), '.test.js').filter((f) => !only.length || only.some((w) => f.includes(w)));
   const tap = path.join(os.tmpdir(), `alignment-studio-unit-${process.pid}.tap`);
   const r = await run(process.execPath, ['--enable-source-maps', '--test', '--test-timeout=180000', '--test-reporter=spec', '--test-reporter-destination=stdout',
     '--test-reporter=tap', `--test-reporter-destination=${tap}`, ...files]);
