@@ -9,6 +9,7 @@ import { recordedScoringInput } from '../core/score/recordedScoringInput';
 import { runScoringInput } from '../core/score/runScoringInput';
 import { scoreResponses, type ScoreInput } from '../core/score/scoreResponses';
 import { scoringSettings } from '../core/score/scoringSettings';
+import { describeAnswerColumns } from '../core/survey/answerColumns';
 import type { ScoreReport, ScoringProfile, ScoringSettings, TieBreak } from '../core/score/types';
 
 const USAGE = `usage: alignment-studio score <run-dir> [options]
@@ -152,6 +153,8 @@ async function buildInput(args: Args): Promise<{ input: ScoreInput; spec: { prof
   const surveyCsv = str(args, 'survey')!;
   const twinCsv = str(args, 'twin-survey');
   const data = await loadPaperScoringData({ surveyCsv, ...(twinCsv ? { twinCsv } : {}), ...(str(args, 'questions') ? { questionsDir: str(args, 'questions') } : {}) });
+  // Which survey column each question reads (the authors' rule picks Egypt's EG_Q78A for Q78): said, not hidden.
+  for (const { file, columns } of data.columns) for (const line of describeAnswerColumns(columns, path.basename(file))) process.stderr.write(`alignment-studio score: ${line}\n`);
   const recorded = await loadRecordedCompletions(completions);
   if (recorded.records.length === 0) throw new InputError('no recorded completions (preds_q=…_lang=…json) in this folder', { file: completions, line: 1, column: 1 });
   const model = str(args, 'model') ?? guessModel(completions);

@@ -21,6 +21,12 @@ export interface Question {
   dontKnowIndex: number | null;
   /** Paraphrase variants of the question text, per language (variant i in one language translates variant i in another). */
   variants: Record<Lang, string[]>;
+  /**
+   * The respondents column its real answers come from when importing a survey CSV (WVS `"<code> <label>"` headers):
+   * a variable code such as `EG_Q78A` (or a full header) for every country, or per country key. Absent: the
+   * paper authors' rule (the last column matching `Q<n>`, see core/survey/answerColumns.ts).
+   */
+  column?: string | Record<string, string>;
 }
 
 export interface Survey {

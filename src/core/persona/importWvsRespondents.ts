@@ -1,5 +1,6 @@
 import { InputError } from '../errors';
-import type { Persona, PersonaValues } from '../model';
+import type { Persona, PersonaValues, Question } from '../model';
+import { resolveAnswerColumns, type AnswerColumn } from '../survey/answerColumns';
 import type { AnswerCoding } from './buildAnswerCoding';
 import { parseCsv } from './parseCsv';
 import { WVS_COLUMNS, WVS_SURVEY_COUNTRY_COLUMN } from './wvsColumns';
@@ -18,8 +19,12 @@ export interface WvsImportOptions {
   columns?: Partial<WvsColumnMapping>;
   /** Language → dictionary from the English WVS labels; default `{ ar: WVS_ARABIC_VALUES }`. */
   dictionaries?: Record<string, ValueDictionary>;
-  /** Real answers to keep: question ids and the coding of their labels (see buildAnswerCoding). */
-  answers?: { questions: readonly string[]; coding: AnswerCoding };
+  /**
+   * Real answers to keep: the questions (ids, or survey questions whose `column` overrides the column) and the coding
+   * of their labels (see buildAnswerCoding). The column of each question follows the paper authors' rule
+   * (resolveAnswerColumns): Egypt's Q78 reads `EG_Q78A Confidence: Private banks`.
+   */
+  answers?: { questions: readonly (string | Pick<Question, 'id' | 'column'>)[]; coding: AnswerCoding };
   /** Skip respondents with a missing demographic value instead of failing. */
   skipIncomplete?: boolean;
 }
@@ -48,6 +53,11 @@ const isMissing = (label: string) => label.trim() === '' || /^-\d+$/.test(label.
  * missing columns, unknown values without a translation, and answer labels outside the coding.
  */
 export function importWvsRespondents(csvText: string, options: WvsImportOptions): Persona[] {
+  return importWvsRespondentsWithColumns(csvText, options).personas;
+}
+
+/** importWvsRespondents, plus the column each question's answers were read from (to show it). */
+export function importWvsRespondentsWithColumns(csvText: string, options: WvsImportOptions): { personas: Persona[]; columns: AnswerColumn[] } {
   const { file } = options;
   const table = parseCsv(csvText, file);
   const codeOf = (header: string) => header.split(' ')[0];
@@ -64,7 +74,10 @@ export function importWvsRespondents(csvText: string, options: WvsImportOptions)
   const fieldColumns = Object.entries(mapping).map(([field, code]) => ({ field, code, index: need(code, field) }));
   const surveyCountryIndex = options.country ? -1 : need(WVS_SURVEY_COUNTRY_COLUMN, 'country');
   const dictionaries = options.dictionaries ?? { ar: WVS_ARABIC_VALUES };
-  const answerColumns = (options.answers?.questions ?? []).map((q) => ({ q, index: need(q, `answers.${q}`) }));
+  // Country of the file (for per-country column overrides): the option, else the first row's survey country.
+  const fileCountry = (options.country ?? (surveyCountryIndex >= 0 ? table.rows[0]?.[surveyCountryIndex]?.trim() : undefined))?.toLowerCase();
+  const columns = resolveAnswerColumns(table.header, options.answers?.questions ?? [], { file, ...(fileCountry ? { country: fileCountry } : {}) });
+  const answerColumns = columns.map((c) => ({ q: c.questionId, index: c.index }));
 
   const personas: Persona[] = [];
   table.rows.forEach((row, r) => {
@@ -117,5 +130,5 @@ export function importWvsRespondents(csvText: string, options: WvsImportOptions)
       answers,
     });
   });
-  return personas;
+  return { personas, columns };
 }

@@ -390,13 +390,18 @@ export function scoreResponses(input: ScoreInput, settings: ScoringSettings): Sc
     const p = personas.get(personaId);
     if (!p) return 'noRespondent';
     const s = p.answers[questionId];
-    if (s === null || s === undefined || !Number.isInteger(s) || s < 1 || s > qi.n) return 'missingSurveyAnswer';
+    // The same-answer test comes before the missing-answer test, as in the authors' scripts
+    // (wvs_compute_alignment.py): a respondent and a twin who both lack an answer count as "same answer". Only the
+    // funnel counts change; the kept items are the same.
+    let twinMissing = false;
     if (settings.sameAnswerFilter && input.twins) {
       let twin = twinOf.get(personaId);
       if (twin === undefined) twinOf.set(personaId, (twin = twinByKey.get(respondentKey(p.values.en ?? Object.values(p.values)[0]!)) ?? null));
-      if (!twin) noTwin++;
-      else if (twin.answers[questionId] === s) return 'sameAnswer';
+      if (!twin) twinMissing = true;
+      else if ((twin.answers[questionId] ?? null) === (s ?? null)) return 'sameAnswer';
     }
+    if (s === null || s === undefined || !Number.isInteger(s) || s < 1 || s > qi.n) return 'missingSurveyAnswer';
+    if (twinMissing) noTwin++;
     return s;
   };
   // The answer depends on (persona, question) only; variants and conditions repeat it. Memo: the answer, or −answer

@@ -7,10 +7,12 @@ export interface SurveyCheck {
   /** Declared (or inferred) languages of the survey, e.g. `["en", "ar"]`. */
   languages: string[];
   diagnostics: Diagnostic[];
+  /** Questions whose real answers come from a column the survey names (`column`), as the file says it. */
+  columns: { questionId: string; column: string | Record<string, string> }[];
 }
 
 const TOP_KEYS = new Set(['$schema', 'name', 'description', 'languages', 'questions']);
-const QUESTION_KEYS = new Set(['id', 'theme', 'scale', 'description', 'options', 'dontKnowIndex', 'variants']);
+const QUESTION_KEYS = new Set(['id', 'theme', 'scale', 'description', 'options', 'dontKnowIndex', 'variants', 'column']);
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === 'string');
@@ -28,7 +30,7 @@ export function checkSurvey(parsed: StructuredFile): SurveyCheck {
   const questions: Question[] = [];
   if (!isRecord(root)) {
     report([], 'a survey file must be an object with a "questions" list', 'survey.not-object', 'questions');
-    return { survey: { source: parsed.file, questions }, languages: [], diagnostics };
+    return { survey: { source: parsed.file, questions }, languages: [], diagnostics, columns: [] };
   }
   for (const key of Object.keys(root)) {
     if (!TOP_KEYS.has(key)) report([key], `unknown top-level field "${key}"`, 'survey.unknown-field', key, 'warning');
@@ -40,7 +42,7 @@ export function checkSurvey(parsed: StructuredFile): SurveyCheck {
   }
   if (!Array.isArray(root.questions)) {
     report(['questions'], 'missing "questions": a list of questions', 'survey.missing-field', 'questions');
-    return { survey: { source: parsed.file, questions }, languages: declared ?? [], diagnostics };
+    return { survey: { source: parsed.file, questions }, languages: declared ?? [], diagnostics, columns: [] };
   }
   const seen = new Set<string>();
   root.questions.forEach((raw: unknown, i: number) => {
@@ -112,8 +114,23 @@ export function checkSurvey(parsed: StructuredFile): SurveyCheck {
         bad('description', `${name}: "description" must map a language to a text`);
       } else Object.assign(description, raw.description);
     }
+    let column: string | Record<string, string> | undefined;
+    if (raw.column !== undefined) {
+      const c = raw.column;
+      const okText = (v: unknown): v is string => typeof v === 'string' && v.trim() !== '';
+      if (okText(c)) column = c.trim();
+      else if (isRecord(c) && Object.keys(c).length > 0 && Object.values(c).every(okText)) {
+        column = Object.fromEntries(Object.entries(c).map(([country, v]) => [country.toLowerCase(), (v as string).trim()]));
+      } else bad('column', `${name}: "column" must name a survey column (e.g. "EG_Q78A") or map country keys to columns (e.g. { "egypt": "EG_Q78A" })`);
+    }
     if (ok && id) {
-      questions.push({ id, theme: typeof raw.theme === 'string' ? raw.theme : '', description, scale: scale as ScaleKind, options, dontKnowIndex, variants });
+      questions.push({ id, theme: typeof raw.theme === 'string' ? raw.theme : '', description, scale: scale as ScaleKind, options, dontKnowIndex, variants, ...(column !== undefined ? { column } : {}) });
+      if (column !== undefined) {
+        // Visible where it matters: the question reads another column than its own id.
+        const shown = typeof column === 'string' ? `column ${column}` : Object.entries(column).map(([country, c]) => `${c} in ${country}`).join(', ');
+        const differs = typeof column === 'string' ? column !== id : Object.values(column).some((c) => c !== id);
+        if (differs) report(at('column'), `${id}: real answers are read from ${shown}`, 'survey.column', `questions[${i}].column`, 'info');
+      }
     }
   });
 
@@ -131,5 +148,6 @@ export function checkSurvey(parsed: StructuredFile): SurveyCheck {
       report(['questions', i, 'variants'], `${q.id}: languages have different numbers of variants (variant i in one language should translate variant i in another)`, 'survey.variant-count', `${q.id}.variants`, 'warning');
     }
   });
-  return { survey: { source: parsed.file, questions }, languages, diagnostics };
+  const columns = questions.filter((q) => q.column !== undefined).map((q) => ({ questionId: q.id, column: q.column! }));
+  return { survey: { source: parsed.file, questions }, languages, diagnostics, columns };
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ExperimentSpec } from '../experiment';
 import type { Persona, PersonaValues } from '../model';
 import { buildAnswerCoding } from '../persona/buildAnswerCoding';
-import { importWvsRespondents } from '../persona/importWvsRespondents';
+import { importWvsRespondentsWithColumns } from '../persona/importWvsRespondents';
 import { TWIN_FIELDS } from '../persona/personaFields';
 import { importPaperSurvey } from '../survey/importPaperSurvey';
 
@@ -52,17 +52,25 @@ export function buildExampleWorkspace(options: ExampleOptions): Map<string, stri
     themes: named('wvs_themes.json'),
     selected: named('filtered_selected_questions.csv'),
   });
+  const coding = buildAnswerCoding(JSON.parse(read(path.join(wvs, 'wvs_response_map.json'))), JSON.parse(read(path.join(wvs, 'wvs_options.json'))));
+  const questions = survey.questions.map((q) => q.id);
+  const load = (name: string) => importWvsRespondentsWithColumns(read(path.join(wvs, name)), { file: `wvs/${name}`, answers: { questions, coding } });
+  const egyptFile = load('eg_wvs_wave7_v7_n303.csv');
+  const usFile = load('us_wvs_wave7_v7_n303.csv');
+  const egyptAll = egyptFile.personas;
+  const usByTwin = new Map(usFile.personas.map((p) => [twinKey(p.values.en), p]));
+  // The survey file says which column each question's answers were read from (the authors' rule picked them):
+  // one code when both countries agree, else per country (Q78: EG_Q78A in Egypt).
+  const columnOf = (i: number) => {
+    const eg = egyptFile.columns[i]!.code;
+    const us = usFile.columns[i]!.code;
+    return eg === us ? eg : { egypt: eg, 'united states': us };
+  };
   files.set(SURVEY_FILE, json({
     name: 'World Values Survey wave 7: the 31 questions of AlKhamissi et al. 2024 (English and Arabic)',
     languages: ['en', 'ar'],
-    questions: survey.questions,
+    questions: survey.questions.map((q, i) => ({ ...q, column: columnOf(i) })),
   }));
-
-  const coding = buildAnswerCoding(JSON.parse(read(path.join(wvs, 'wvs_response_map.json'))), JSON.parse(read(path.join(wvs, 'wvs_options.json'))));
-  const questions = survey.questions.map((q) => q.id);
-  const load = (name: string) => importWvsRespondents(read(path.join(wvs, name)), { file: `wvs/${name}`, answers: { questions, coding } });
-  const egyptAll = load('eg_wvs_wave7_v7_n303.csv');
-  const usByTwin = new Map(load('us_wvs_wave7_v7_n303.csv').map((p) => [twinKey(p.values.en), p]));
   const egypt = egyptAll.filter((_, i) => i % step === 0).slice(0, count);
   const twins = egypt.map((p) => {
     const twin = usByTwin.get(twinKey(p.values.en));

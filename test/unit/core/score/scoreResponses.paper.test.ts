@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { scoreResponses } from '../../../../src/core/score/scoreResponses';
 import { scoringSettings } from '../../../../src/core/score/scoringSettings';
 import type { AlignmentScores, ScoreReport } from '../../../../src/core/score/types';
-import { expected, paperInput } from './paperData';
+import { expected, paperData, paperInput } from './paperData';
 
 const close = (actual: number, want: number, what: string) => assert.ok(Math.abs(actual - want) < 1e-9, `${what}: ${actual} vs ${want}`);
 function sameScores(actual: AlignmentScores, want: Record<string, number>, what: string) {
@@ -101,4 +101,33 @@ test('the report is plain JSON and rescoring with the same settings is identical
   assert.deepEqual(JSON.parse(JSON.stringify(again.deltas)), JSON.parse(JSON.stringify(r.deltas)));
   const json = JSON.stringify({ ...r, items: r.items.slice(0, 10) });
   assert.ok(json.length > 1000);
+});
+
+test("GPT-3.5 Egypt on its own, the authors' protocol (Q78 reads EG_Q78A): EN 47.30 / 23.33 on 23,704 items, AR 50.28 / 28.36", async () => {
+  const pts = (x: number) => (x * 100).toFixed(2);
+  const settings = scoringSettings('paper', { bootstrapResamples: 0, permutationResamples: 0 });
+  assert.equal(settings.tieBreak, 'expected');
+  assert.equal(settings.sameAnswerFilter, true);
+  assert.deepEqual(settings.skipQuestions, ['Q234']);
+  const en = cond(scoreResponses(await paperInput(['en']), settings), 'en').scores;
+  assert.deepEqual([pts(en.soft), pts(en.hard), en.items], ['47.30', '23.33', 23704]);
+  const ar = cond(scoreResponses(await paperInput(['ar']), settings), 'ar').scores;
+  assert.deepEqual([pts(ar.soft), pts(ar.hard), ar.items], ['50.28', '28.36', 23702]);
+});
+
+test('funnel in the authors\' order: the same-answer test comes before the missing-answer test', async () => {
+  const r = await paperReport();
+  const { data } = await paperData();
+  const twins = new Map(data.twins!.map((t) => [[t.values.en.sex, t.values.en.age, t.values.en.marital_status, t.values.en.education, t.values.en.social_class].join('|'), t]));
+  // Items whose respondent and twin both lack an answer are counted as "same answer", not "missing answer".
+  let bothMissing = 0;
+  for (const p of data.respondents) {
+    const t = twins.get([p.values.en.sex, p.values.en.age, p.values.en.marital_status, p.values.en.education, p.values.en.social_class].join('|'))!;
+    for (const q of data.survey.questions) if (q.id !== 'Q234' && p.answers[q.id] === null && t.answers[q.id] === null) bothMissing++;
+  }
+  assert.ok(bothMissing > 0);
+  const f = cond(r, 'en').funnel;
+  const un = scoreResponses(await paperInput(), scoringSettings('paper', { sameAnswerFilter: false, bootstrapResamples: 0, permutationResamples: 0 }));
+  // Without the filter every missing answer is "missing"; with it, those shared by the twin move to "same answer" (4 variants each).
+  assert.equal(cond(un, 'en').funnel.missingSurveyAnswer - f.missingSurveyAnswer, bothMissing * 4);
 });
