@@ -45,6 +45,8 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteRunOptio
       completers.set(m.id, await createOpenAICompleter(m, options.keys));
     }
   }
+  // Everything that can fail on the spec alone fails here, before a run folder exists.
+  const parse = createAnswerParser(spec);
   const runDir = path.join(runsDir, runId);
   let store: RunStore;
   if (prepared.resuming) {
@@ -58,13 +60,20 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteRunOptio
     };
     store = RunStore.create(runsDir, manifest, { flushIntervalMs: options.flushIntervalMs });
   }
-  const parse = createAnswerParser(spec);
   try {
     const summary = await runRequests(expandRequests(experiment.plan), {
       store, completers, done: prepared.done, cache: prepared.cache, planned: prepared.estimate.samples, models: spec.models,
       signal: options.signal, onProgress: options.onProgress, log: options.log, parse,
     });
     return { runId, runDir, summary };
+  } catch (e) {
+    // A run that threw never stays "running" (which would read as live, or be offered as interrupted forever).
+    try {
+      store.updateManifest({ status: options.signal?.aborted ? 'cancelled' : 'failed', finishedAt: new Date().toISOString() });
+    } catch {
+      // The folder itself is gone or unwritable: nothing left to mark.
+    }
+    throw e;
   } finally {
     store.close();
     prepared.cache.close();

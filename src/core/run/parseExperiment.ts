@@ -15,6 +15,9 @@ const TOP_FIELDS = ['name', 'description', 'survey', 'personas', 'personaFilter'
 const MODEL_FIELDS = ['id', 'kind', 'baseURL', 'model', 'temperature', 'maxTokens', 'useN', 'systemPrompt', 'pricePer1kInput', 'pricePer1kOutput', 'batchDiscount',
   'concurrency', 'requestsPerMinute', 'tokensPerMinute', 'timeoutMs', 'maxRetries', 'completions', 'apiKeyEnv', 'label', 'description'];
 const CONDITION_FIELDS = ['id', 'label', 'template', 'lang', 'model'];
+const SCORING_FIELDS = ['profile', 'tieBreak', 'seed', 'sameAnswerFilter', 'twinCountry', 'compare'];
+const PROFILES = ['paper', 'strict'];
+const TIE_BREAKS = ['expected', 'first', 'random'];
 
 /**
  * Parses and validates an experiment file (`*.experiment.json`; JSON, or YAML for hand-written ones). Every
@@ -55,7 +58,6 @@ export function parseExperiment(text: string, file: string, settingsModels: read
     if (f.ids !== undefined) spec.personaFilter.ids = v.array(['personaFilter', 'ids'], f.ids).map((c, i) => v.string(['personaFilter', 'ids', i], c));
     if (f.limit !== undefined) spec.personaFilter.limit = v.integer(['personaFilter', 'limit'], f.limit, 1, 10_000_000);
   }
-  if (r.scoring !== undefined) spec.scoring = v.object(['scoring'], r.scoring) as ExperimentSpec['scoring'];
 
   const fileModels = r.models === undefined ? [] : v.array(['models'], r.models).map((m, i) => parseModel(v, ['models', i], m));
   const seen = new Set<string>();
@@ -85,7 +87,49 @@ export function parseExperiment(text: string, file: string, settingsModels: read
   });
   // The file's own models first (in file order, even unused ones), then the settings models the conditions use.
   spec.models = [...fileModels, ...[...used.values()].filter((m) => !fileModels.includes(m))];
+  if (r.scoring !== undefined) spec.scoring = parseScoring(v, r.scoring, spec.conditions.map((c) => c.id));
   return { spec, warnings: v.warnings };
+}
+
+/**
+ * Validates the `scoring` block here, with the rest of the file, so a bad profile or an unknown compared condition
+ * stops the run before a run folder exists (scoring would otherwise fail after the run, without a location).
+ */
+function parseScoring(v: Validator, value: unknown, conditionIds: readonly string[]): NonNullable<ExperimentSpec['scoring']> {
+  const p: Path = ['scoring'];
+  const o = v.object(p, value);
+  v.unknown(p, o, SCORING_FIELDS);
+  const s: NonNullable<ExperimentSpec['scoring']> = {};
+  const oneOf = (key: string, allowed: readonly string[]): string => {
+    const x = o[key];
+    if (typeof x !== 'string' || !allowed.includes(x)) v.fail([...p, key], `scoring.${key} must be ${allowed.map((a) => `"${a}"`).join(', ').replace(/, ([^,]*)$/, ' or $1')} (got ${JSON.stringify(x)})`, `scoring.${key}`);
+    return x;
+  };
+  if (o.profile !== undefined) s.profile = oneOf('profile', PROFILES) as typeof s.profile;
+  if (o.tieBreak !== undefined) s.tieBreak = oneOf('tieBreak', TIE_BREAKS) as typeof s.tieBreak;
+  if (o.seed !== undefined) s.seed = v.integer([...p, 'seed'], o.seed, Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (o.sameAnswerFilter !== undefined) s.sameAnswerFilter = v.boolean([...p, 'sameAnswerFilter'], o.sameAnswerFilter);
+  if (o.twinCountry !== undefined) s.twinCountry = v.string([...p, 'twinCountry'], o.twinCountry);
+  if (o.compare !== undefined) {
+    const list = v.array([...p, 'compare'], o.compare);
+    if (list.length !== 2) v.fail([...p, 'compare'], `scoring.compare must be two condition ids [a, b] (the delta is b − a), got ${list.length}`, 'scoring.compare');
+    const ids = list.map((x, i) => {
+      const id = v.string([...p, 'compare', i], x);
+      if (!conditionIds.includes(id)) v.fail([...p, 'compare', i], `scoring.compare: no condition "${id}" (conditions: ${conditionIds.join(', ')})`, 'scoring.compare');
+      return id;
+    });
+    if (ids[0] === ids[1]) v.fail([...p, 'compare', 1], `scoring.compare: compare two different conditions, not "${ids[0]}" with itself`, 'scoring.compare');
+    s.compare = [ids[0]!, ids[1]!];
+  }
+  // In the file's key order: a run's manifest holds this spec and resume compares it as JSON.
+  const ordered: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) if (k in s) ordered[k] = s[k as keyof typeof s];
+  // The same-answer filter (on in both profiles unless switched off) needs the twins' country; without it the filter
+  // silently does nothing, so say so where it can be fixed.
+  if (s.sameAnswerFilter !== false && s.twinCountry === undefined && o.sameAnswerFilter === true) {
+    v.warn([...p, 'sameAnswerFilter'], 'scoring.sameAnswerFilter needs "twinCountry" (the country of the twin respondents, e.g. "united states"); without it no item is filtered', 'scoring.twinCountry');
+  }
+  return ordered as typeof s;
 }
 
 /** Validates one model spec (from an experiment file or from settings). */
@@ -162,6 +206,11 @@ class Validator {
   fail(path: Path, message: string, field?: string): never {
     const { line, column } = this.where(path);
     throw new InputError(message, { file: this.file, line, column }, field ?? fieldName(path));
+  }
+
+  warn(path: Path, message: string, field: string): void {
+    const { line, column } = this.where(path);
+    this.warnings.push({ file: this.file, line, column, severity: 'warning', code: 'experiment.scoring', field, message });
   }
 
   unknown(path: Path, o: Record<string, unknown>, known: string[]): void {
