@@ -6,6 +6,7 @@ import type { WorkItem } from './WorkItem';
 /** The write-time parse of a reply (informational; scoring re-parses), shared by live runs and batch import. */
 export function createAnswerParser(spec: ExperimentSpec): (text: string, item: Pick<WorkItem, 'condition' | 'options'>) => number | null {
   const settings = scoringSettings(spec.scoring?.profile ?? 'paper');
-  const anthro = new Set(spec.conditions.filter((c) => /anthro/i.test(c.template)).map((c) => c.id));
-  return (text, item) => parseAnswer(text, { options: item.options ?? [], reasoning: anthro.has(item.condition) }, settings).answer;
+  // Declared by the condition (or its template's front matter, see declareTemplateReasoning), never guessed from a name.
+  const reasoning = new Set(spec.conditions.filter((c) => c.reasoning === true).map((c) => c.id));
+  return (text, item) => parseAnswer(text, { options: item.options ?? [], reasoning: reasoning.has(item.condition) }, settings).answer;
 }

@@ -4,6 +4,7 @@ import type { ExperimentSpec, ModelSpec } from '../experiment';
 import type { Diagnostic, Persona, Question } from '../model';
 import { loadPersonas } from '../persona/loadPersonas';
 import { loadSurvey } from '../survey/loadSurvey';
+import { declareTemplateReasoning } from './declareTemplateReasoning';
 import { planRun, type PromptRenderer, type RunPlan } from './expandRequests';
 import { parseExperiment } from './parseExperiment';
 
@@ -31,10 +32,11 @@ export async function openExperiment(file: string, createRenderer: RendererFacto
 }
 
 /** Like openExperiment for a spec built in code (e.g. a quick run), with paths relative to `file`'s folder. */
-export async function openExperimentSpec(spec: ExperimentSpec, file: string, createRenderer: RendererFactory, warnings: Diagnostic[] = []): Promise<OpenedExperiment> {
+export async function openExperimentSpec(declaredSpec: ExperimentSpec, file: string, createRenderer: RendererFactory, warnings: Diagnostic[] = []): Promise<OpenedExperiment> {
   const abs = path.resolve(file);
   const dir = path.dirname(abs);
   const resolve = (p: string): string => path.resolve(dir, p);
+  const spec = await declareTemplateReasoning(declaredSpec, resolve);
   const [survey, personas] = await Promise.all([loadSurvey(resolve(spec.survey)), loadPersonas(resolve(spec.personas))]);
   const render = await createRenderer(spec, resolve, survey.questions, personas);
   return { file: abs, plan: planRun(spec, personas, survey.questions, render), warnings, resolve };

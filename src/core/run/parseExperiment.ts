@@ -14,7 +14,7 @@ type Path = (string | number)[];
 const TOP_FIELDS = ['name', 'description', 'survey', 'personas', 'personaFilter', 'questions', 'variants', 'samples', 'models', 'conditions', 'scoring', '$schema'];
 const MODEL_FIELDS = ['id', 'kind', 'baseURL', 'model', 'temperature', 'maxTokens', 'useN', 'systemPrompt', 'pricePer1kInput', 'pricePer1kOutput', 'batchDiscount',
   'concurrency', 'requestsPerMinute', 'tokensPerMinute', 'timeoutMs', 'maxRetries', 'completions', 'apiKeyEnv', 'label', 'description'];
-const CONDITION_FIELDS = ['id', 'label', 'template', 'lang', 'model'];
+const CONDITION_FIELDS = ['id', 'label', 'template', 'lang', 'model', 'reasoning'];
 const SCORING_FIELDS = ['profile', 'tieBreak', 'seed', 'sameAnswerFilter', 'twinCountry', 'compare'];
 const PROFILES = ['paper', 'strict'];
 const TIE_BREAKS = ['expected', 'first', 'random'];
@@ -75,6 +75,7 @@ export function parseExperiment(text: string, file: string, settingsModels: read
     v.unknown(p, o, CONDITION_FIELDS);
     const cond = { id: v.string([...p, 'id'], o.id), template: v.string([...p, 'template'], o.template), lang: v.string([...p, 'lang'], o.lang), model: v.string([...p, 'model'], o.model) } as ExperimentSpec['conditions'][number];
     if (o.label !== undefined) cond.label = v.string([...p, 'label'], o.label);
+    if (o.reasoning !== undefined) cond.reasoning = v.boolean([...p, 'reasoning'], o.reasoning);
     if (ids.has(cond.id)) v.fail([...p, 'id'], `duplicate condition id "${cond.id}"`, 'id');
     ids.add(cond.id);
     const model = fileModels.find((m) => m.id === cond.model) ?? settingsModels.find((m) => m.id === cond.model);

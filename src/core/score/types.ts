@@ -32,7 +32,8 @@ export interface ScoringSettings {
   looseNumbers: boolean;
   /**
    * Anthropological replies (reasoning then the answer): parse the last non-empty line, then fall back to the
-   * last in-range `(k)` of the whole reply. Applied to conditions whose template/file is anthropological.
+   * last in-range `(k)` of the whole reply. Applied to conditions that declare `reasoning` (the condition, its
+   * template's front matter, or recorded files marked `anthro=True`).
    */
   lastLineForReasoning: boolean;
   // ---- aggregation ----

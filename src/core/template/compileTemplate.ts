@@ -1,6 +1,7 @@
 import type { TemplateDelegate } from 'handlebars';
 import { promptEnvironment } from './promptEnvironment';
 import { PROMPT_HELPERS } from './promptHelpers';
+import { templateBody } from './templateFiles';
 
 const MAX_ENTRIES = 256;
 const cache = new Map<string, TemplateDelegate>();
@@ -14,7 +15,7 @@ const KNOWN_HELPERS = Object.fromEntries(PROMPT_HELPERS.map((h) => [h.name, true
 export function compileTemplate(source: string): TemplateDelegate {
   let fn = cache.get(source);
   if (!fn) {
-    fn = promptEnvironment().compile(source, { strict: true, noEscape: true, knownHelpers: KNOWN_HELPERS });
+    fn = promptEnvironment().compile(templateBody(source), { strict: true, noEscape: true, knownHelpers: KNOWN_HELPERS });
     cache.set(source, fn);
     // Oldest first: the template being edited is re-added on each change, so it is never the one evicted.
     if (cache.size > MAX_ENTRIES) cache.delete(cache.keys().next().value as string);

@@ -2,6 +2,7 @@ import Handlebars from 'handlebars';
 import type { Diagnostic } from '../model';
 import { BUILTIN_HELPERS, PROMPT_HELPERS } from './promptHelpers';
 import { SAMPLE_CONTEXT } from './sampleContext';
+import { readFrontMatter, templateBody } from './templateFiles';
 import { templateSchema } from './templateSchema';
 import type { TemplateSchema } from './templateSchema';
 
@@ -83,13 +84,13 @@ function parseErrorMessage(error: Error): string {
  * the message blocks ({{#system}}, {{#user}}, {{#assistant}}).
  */
 export function diagnoseTemplate(source: string, file: string, options: DiagnoseTemplateOptions = {}): Diagnostic[] {
-  const diagnostics: Diagnostic[] = [];
+  const diagnostics: Diagnostic[] = [...readFrontMatter(source, file).diagnostics];
   let program: hbs.AST.Program;
   try {
-    program = Handlebars.parse(source);
+    program = Handlebars.parse(templateBody(source));
   } catch (e) {
     const loc = parseErrorLocation(e as Error);
-    return [{ file, ...loc, severity: 'error', code: 'template.syntax', message: parseErrorMessage(e as Error) }];
+    return [...diagnostics, { file, ...loc, severity: 'error', code: 'template.syntax', message: parseErrorMessage(e as Error) }];
   }
   const partials = new Set(options.partials ?? []);
   const helpers = new Set([...KNOWN_HELPERS, ...(options.helpers ?? [])]);

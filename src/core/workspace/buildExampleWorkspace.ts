@@ -129,9 +129,9 @@ export function buildExampleWorkspace(options: ExampleOptions): Map<string, stri
     models: [{ id: 'local-chat', kind: 'openai', baseURL: 'http://localhost:8000/v1', model: 'qwen2.5-7b-instruct', temperature: 0.7, maxTokens: 400, concurrency: 2, pricePer1kInput: 0, pricePer1kOutput: 0 }],
     conditions: [
       { id: 'en-plain', label: 'English, plain', template: 'prompts/persona.en.hbs', lang: 'en', model: 'local-chat' },
-      { id: 'en-anthro', label: 'English, anthropological', template: 'prompts/anthro.en.hbs', lang: 'en', model: 'local-chat' },
+      { id: 'en-anthro', label: 'English, anthropological', template: 'prompts/anthro.en.hbs', lang: 'en', model: 'local-chat', reasoning: true },
       { id: 'ar-plain', label: 'Arabic, plain', template: 'prompts/persona.ar.hbs', lang: 'ar', model: 'local-chat' },
-      { id: 'ar-anthro', label: 'Arabic, anthropological', template: 'prompts/anthro.ar.hbs', lang: 'ar', model: 'local-chat' },
+      { id: 'ar-anthro', label: 'Arabic, anthropological', template: 'prompts/anthro.ar.hbs', lang: 'ar', model: 'local-chat', reasoning: true },
     ],
     scoring: { profile: 'paper', tieBreak: 'expected', sameAnswerFilter: false, compare: ['en-plain', 'en-anthro'] },
   };
