@@ -14,6 +14,8 @@ import { createTokenCounter } from '../core/run/createTokenCounter';
 import { openExperiment, type OpenedExperiment } from '../core/run/openExperiment';
 import { prepareRun, ResumeError } from '../core/run/prepareRun';
 import { listIdleRuns } from '../core/run/RunStore';
+import { EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_OK, isBadInput } from './exitCodes';
+import { KEYS_HELP, loadKeyMapping, parseKeyFlag } from './keys';
 import { envKeys } from './run';
 
 export const BATCH_USAGE = `usage: alignment-studio batch <command> <experiment.json> [options]
@@ -29,8 +31,9 @@ export const BATCH_USAGE = `usage: alignment-studio batch <command> <experiment.
   import     import output files into the run (default: every downloaded file) [files...]
   cancel     cancel the unfinished batches (their partial output is downloaded by the next status)
 common options: --run <run-id>  --runs-dir <dir> (default: <experiment folder>/.alignment/runs)
-API keys as for run: the variable named by a model's "apiKeyEnv", else OPENAI_API_KEY, sent to that model's origin only.
-exit codes: 0 ok, 1 failed or missing requests / a failed batch, 2 bad input or usage`;
+                --key <origin>=<ENV_VAR> (repeatable)  --no-cache (export: reuse no earlier answers)  -h, --help
+${KEYS_HELP}
+${EXIT_CODES_HELP} (1: failed or missing requests, a failed batch)`;
 
 const COMMANDS = ['export', 'submit', 'status', 'import', 'cancel'] as const;
 type Command = (typeof COMMANDS)[number];
@@ -47,13 +50,16 @@ interface BatchArgs {
   maxMb?: number;
   wait: boolean;
   interval: number;
+  keys: [string, string][];
+  noCache: boolean;
 }
 
 function parseArgs(argv: string[]): BatchArgs | string {
   const [command, ...rest] = argv;
   if (!command) return 'missing command';
+  if (argv.includes('--help') || argv.includes('-h')) return 'help';
   if (!(COMMANDS as readonly string[]).includes(command)) return `unknown command "${command}"`;
-  const a: BatchArgs = { command: command as Command, experiment: '', files: [], fresh: false, wait: false, interval: 60 };
+  const a: BatchArgs = { command: command as Command, experiment: '', files: [], fresh: false, wait: false, interval: 60, keys: [], noCache: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     const value = (): string | undefined => rest[++i];
@@ -68,7 +74,12 @@ function parseArgs(argv: string[]): BatchArgs | string {
     } else if (arg === '--runs-dir') {
       a.runsDir = value();
       if (!a.runsDir) return '--runs-dir needs a folder';
-    } else if (arg === '--new') a.fresh = true;
+    } else if (arg === '--key') {
+      const k = parseKeyFlag(value());
+      if (typeof k === 'string') return k;
+      a.keys.push(k);
+    } else if (arg === '--no-cache') a.noCache = true;
+    else if (arg === '--new') a.fresh = true;
     else if (arg === '--wait') a.wait = true;
     else if (arg === '--shards') {
       if (typeof (n = positive('--shards')) === 'string') return n;
@@ -124,9 +135,13 @@ function printImport(r: ImportReport, out: NodeJS.WritableStream, err: NodeJS.Wr
 /** Runs the `batch` subcommand; resolves to the process exit code. */
 export async function batchCommand(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   const args = parseArgs(argv);
+  if (args === 'help') {
+    out.write(`${BATCH_USAGE}\n`);
+    return EXIT_OK;
+  }
   if (typeof args === 'string') {
     err.write(`alignment-studio batch: ${args}\n${BATCH_USAGE}\n`);
-    return 2;
+    return EXIT_BAD_INPUT;
   }
   try {
     const experiment = await openExperiment(args.experiment, createTemplateRenderer);
@@ -134,7 +149,7 @@ export async function batchCommand(argv: string[], out: NodeJS.WritableStream = 
     const { spec } = experiment.plan;
     const runsDir = path.resolve(args.runsDir ?? path.join(path.dirname(experiment.file), '.alignment', 'runs'));
     const clients = new Map<string, Promise<BatchClient>>();
-    const keys = envKeys(spec.models);
+    const keys = envKeys(loadKeyMapping(args.keys));
     const clientFor = (id: string): Promise<BatchClient> => {
       let c = clients.get(id);
       if (!c) {
@@ -148,11 +163,11 @@ export async function batchCommand(argv: string[], out: NodeJS.WritableStream = 
     if (args.command === 'export') {
       const countTokens = await createTokenCounter(spec.models);
       const resume = args.fresh ? 'never' : (args.run ?? 'auto');
-      const prepared = prepareRun(experiment, { runsDir, resume, countTokens });
+      const prepared = prepareRun(experiment, { runsDir, resume, countTokens, cache: !args.noCache });
       for (const line of formatBatchChoice(estimateBatch(experiment.plan, countTokens, prepared.done, prepared.cache))) out.write(`${line}\n`);
       prepared.cache.close();
       const r = exportRunBatch(experiment, {
-        runsDir, resume: prepared.resuming ? prepared.runId : 'never', countTokens, shards: args.shards, maxLinesPerFile: args.maxLines,
+        runsDir, resume: prepared.resuming ? prepared.runId : 'never', countTokens, cache: !args.noCache, shards: args.shards, maxLinesPerFile: args.maxLines,
         maxBytesPerFile: args.maxMb ? args.maxMb * 1024 * 1024 : undefined, workspaceDir: path.dirname(path.dirname(runsDir)),
       });
       const m = r.manifest;
@@ -201,9 +216,9 @@ export async function batchCommand(argv: string[], out: NodeJS.WritableStream = 
     if (report.errorCount) return 2;
     return report.failed.length || report.pending ? 1 : 0;
   } catch (e) {
-    if (e instanceof InputError || e instanceof ResumeError) {
+    if (isBadInput(e)) {
       err.write(`alignment-studio batch: ${e.message}\n`);
-      return 2;
+      return EXIT_BAD_INPUT;
     }
     if (e instanceof Error && /^no such file: /.test(e.message)) {
       err.write(`alignment-studio batch: ${e.message}\n`);

@@ -1,7 +1,7 @@
 // `alignment-studio export <run-dir> --format csv|json|html --out <file>`: the results panel's exports, headless.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { InputError } from '../core/errors';
+import { EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_FAILED, EXIT_OK, isBadInput, UsageError } from './exitCodes';
 import { buildResultsView } from '../core/results/buildResultsView';
 import { compareRuns } from '../core/results/compareRuns';
 import { loadRunResults } from '../core/results/loadRunResults';
@@ -16,7 +16,9 @@ export const EXPORT_USAGE = `usage: alignment-studio export <run-dir> --format c
   --compare <run-dir>    also compare with an earlier run (before) → the "comparison" table
   --resamples <n>        bootstrap resamples and sign flips (default 1000)
   --strict               a line of responses.jsonl that cannot be read is an error (default: quarantined,
-                         reported with its file:line, and left out of the scores)`;
+                         reported with its file:line, and left out of the scores)
+  -h, --help             this help
+${EXIT_CODES_HELP}`;
 
 interface ExportArgs { runDir: string; format: 'csv' | 'json' | 'html'; out: string; table?: string; pair?: [string, string]; compare?: string; resamples?: number; strict?: boolean }
 
@@ -48,28 +50,28 @@ export function parseExportArgs(argv: string[]): ExportArgs | string {
   return { runDir: positional[0], format, out: opts.out, table: opts.table, pair: pair as [string, string] | undefined, compare: opts.compare, resamples, ...(strict ? { strict } : {}) };
 }
 
-/** Runs the export; returns the process exit code (0 ok, 1 bad input, 2 usage). */
+/** Runs the export; returns the process exit code (0 ok, 1 failed, 2 bad input or usage). */
 export async function exportCommand(argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     out.write(`${EXPORT_USAGE}\n`);
-    return 0;
+    return EXIT_OK;
   }
   const args = parseExportArgs(argv);
   if (typeof args === 'string') {
     err.write(`alignment-studio export: ${args}\n${EXPORT_USAGE}\n`);
-    return 2;
+    return EXIT_BAD_INPUT;
   }
   try {
     const run = await loadRunResults(path.resolve(args.runDir), { pair: args.pair, resamples: args.resamples, strict: args.strict });
     for (const line of describeReadReport(run.read)) err.write(`alignment-studio export: ${line}\n`);
     const view = buildResultsView(run.inputFor(args.pair), { pair: args.pair });
     if (args.pair && (view.pair?.[0] !== args.pair[0] || view.pair?.[1] !== args.pair[1])) {
-      throw new Error(`--pair: conditions are ${view.conditions.map((c) => c.id).join(', ')}`);
+      throw new UsageError(`--pair: conditions are ${view.conditions.map((c) => c.id).join(', ')}`);
     }
     const comparison = args.compare ? compareRuns((await loadRunResults(path.resolve(args.compare), { strict: args.strict })).input, run.input, args.resamples) : null;
     const tables = resultsTables(view, comparison);
     const pick = args.table ? tables.find((t) => t.name === args.table) : undefined;
-    if (args.table && !pick) throw new Error(`--table: no table "${args.table}" (have ${tables.map((t) => t.name).join(', ')})`);
+    if (args.table && !pick) throw new UsageError(`--table: no table "${args.table}" (have ${tables.map((t) => t.name).join(', ')})`);
     const written: string[] = [];
     const write = (file: string, text: string) => {
       fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
@@ -89,10 +91,10 @@ export async function exportCommand(argv: string[], out: NodeJS.WritableStream =
     for (const f of written) out.write(`${f}\n`);
     const h = view.headline;
     if (h) err.write(`${view.runId}: soft ${h.b} − ${h.a} = ${((h.soft.mean ?? 0) * 100).toFixed(2)} pts [${((h.soft.lo ?? 0) * 100).toFixed(2)}, ${((h.soft.hi ?? 0) * 100).toFixed(2)}] over ${h.soft.n} personas\n`);
-    return 0;
+    return EXIT_OK;
   } catch (e) {
-    err.write(`alignment-studio export: ${e instanceof InputError || e instanceof Error ? e.message : String(e)}\n`);
-    return 1;
+    err.write(`alignment-studio export: ${e instanceof Error ? e.message : String(e)}\n`);
+    return isBadInput(e) ? EXIT_BAD_INPUT : EXIT_FAILED;
   }
 }
 

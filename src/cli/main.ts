@@ -1,10 +1,12 @@
 // `alignment-studio <command>`: the headless entry point, reusing core/ (commands are added by the features).
-const USAGE = `usage: alignment-studio <run|score|export|batch> [options]
+// Exit codes are the same for every command (src/cli/exitCodes.ts): 0 ok, 1 failures, 2 bad input or usage, 130 interrupted.
+const USAGE = `usage: alignment-studio <run|score|export|batch> [options]   (<command> --help for its options)
   run <experiment.json>     run an experiment
   batch <export|submit|status|import|cancel> <experiment.json>
                             run it through the OpenAI Batch API or vLLM run_batch
   score <run-dir>           score a run (or --completions <dir> --survey <csv>)
-  export <run-dir>          export results`;
+  export <run-dir>          export results
+exit codes: 0 ok, 1 failures (failed requests, a failed batch, nothing to score), 2 bad input or usage, 130 interrupted`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command] = argv;
@@ -12,6 +14,8 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
+  // `run` stops gracefully on the first Ctrl-C (and exits 130 itself); the other commands stop at once with 130.
+  if (command !== 'run') process.once('SIGINT', () => process.exit(130));
   // Loaded on demand so `--help` and the other commands start fast.
   if (command === 'run') return (await import('./run')).runCommand(argv.slice(1));
   if (command === 'export') return (await import('./export')).exportCommand(argv.slice(1));

@@ -1,40 +1,49 @@
 // `alignment-studio run <experiment.json>`: the headless runner (CI, servers). Reuses src/core/run/ only.
 import * as path from 'node:path';
-import { InputError } from '../core/errors';
-import type { ModelSpec } from '../core/experiment';
-import { originOf } from '../core/run/createOpenAICompleter';
+import { type KeyLookup } from '../core/run/createOpenAICompleter';
 import { createTemplateRenderer } from '../core/run/createTemplateRenderer';
 import { createTokenCounter } from '../core/run/createTokenCounter';
 import { executeRun } from '../core/run/executeRun';
 import { experimentEndpoints, findUnreachableEndpoints, unreachableMessage } from '../core/run/checkEndpoints';
 import { openExperiment } from '../core/run/openExperiment';
-import { prepareRun, ResumeError } from '../core/run/prepareRun';
+import { prepareRun } from '../core/run/prepareRun';
 import type { RunProgress } from '../core/run/runRequests';
+import { EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, isBadInput } from './exitCodes';
+import { cliKeys, KEYS_HELP, loadKeyMapping, parseKeyFlag, type KeyMapping } from './keys';
 
 export const RUN_USAGE = `usage: alignment-studio run <experiment.json> [options]
   --resume <run-id>   continue this run (default: the latest unfinished run of the same experiment)
   --new               always start a new run (answers of earlier runs are still reused from the cache)
   --runs-dir <dir>    where runs are written (default: <experiment folder>/.alignment/runs)
+  --workspace <dir>   every file the experiment names must lie inside this folder (default: the experiment's folder)
+  --no-cache          do not reuse answers of earlier runs (only runs with a valid manifest ever feed the cache)
+  --key <origin>=<ENV_VAR>
+                      send the key in ENV_VAR to this origin only (repeatable)
   --dry-run           print the estimate and exit
   --quiet             no progress bar
-API keys come from the environment: the variable named by a model's "apiKeyEnv", else OPENAI_API_KEY,
-and are only ever sent to that model's own endpoint.
-exit codes: 0 every request answered, 1 some requests failed or the run failed, 2 bad input, 130 interrupted`;
+  -h, --help          this help
+${KEYS_HELP}
+${EXIT_CODES_HELP} (1: some requests failed or the run failed)`;
 
 interface RunArgs {
   experiment: string;
   resume?: string;
   fresh: boolean;
   runsDir?: string;
+  workspace?: string;
+  noCache: boolean;
+  keys: [string, string][];
   dryRun: boolean;
   quiet: boolean;
+  help: boolean;
 }
 
 function parseArgs(argv: string[]): RunArgs | string {
-  const a: RunArgs = { experiment: '', fresh: false, dryRun: false, quiet: false };
+  const a: RunArgs = { experiment: '', fresh: false, noCache: false, keys: [], dryRun: false, quiet: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string | undefined => argv[++i];
+    if (arg === '--help' || arg === '-h') return { ...a, help: true };
     if (arg === '--resume') {
       a.resume = value();
       if (!a.resume || a.resume.startsWith('-')) return '--resume needs a run id';
@@ -43,6 +52,16 @@ function parseArgs(argv: string[]): RunArgs | string {
     else if (arg === '--runs-dir') {
       a.runsDir = value();
       if (!a.runsDir) return '--runs-dir needs a folder';
+    }
+    else if (arg === '--workspace') {
+      a.workspace = value();
+      if (!a.workspace) return '--workspace needs a folder';
+    }
+    else if (arg === '--no-cache') a.noCache = true;
+    else if (arg === '--key') {
+      const k = parseKeyFlag(value());
+      if (typeof k === 'string') return k;
+      a.keys.push(k);
     }
     else if (arg === '--dry-run') a.dryRun = true;
     else if (arg === '--quiet' || arg === '-q') a.quiet = true;
@@ -55,16 +74,12 @@ function parseArgs(argv: string[]): RunArgs | string {
   return a;
 }
 
-/** Keys from the environment, each only for its own model's origin. */
-export function envKeys(models: readonly ModelSpec[], env: NodeJS.ProcessEnv = process.env): (origin: string) => string | undefined {
-  return (origin) => {
-    for (const m of models) {
-      if (m.kind !== 'openai' || !m.baseURL || originOf(m.baseURL) !== origin) continue;
-      const value = env[m.apiKeyEnv ?? 'OPENAI_API_KEY'];
-      if (value) return value;
-    }
-    return undefined;
-  };
+/**
+ * The CLI's keys: from the user's mapping (`--key` flags over ~/.config/alignment-studio/keys.json), each only for
+ * its own origin; OPENAI_API_KEY for https://api.openai.com only. The experiment file has no say (see keys.ts).
+ */
+export function envKeys(mapping: KeyMapping = new Map(), env: NodeJS.ProcessEnv = process.env): KeyLookup {
+  return cliKeys(mapping, env);
 }
 
 function bar(p: RunProgress, width = 28): string {
@@ -80,38 +95,43 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
   const args = parseArgs(argv);
   if (typeof args === 'string') {
     err.write(`alignment-studio run: ${args}\n${RUN_USAGE}\n`);
-    return 2;
+    return EXIT_BAD_INPUT;
+  }
+  if (args.help) {
+    out.write(`${RUN_USAGE}\n`);
+    return EXIT_OK;
   }
   const controller = new AbortController();
   const onSignal = (): void => {
-    if (controller.signal.aborted) process.exit(130);
+    if (controller.signal.aborted) process.exit(EXIT_INTERRUPTED);
     err.write('\ninterrupted: stopping (in-flight requests are dropped, answers so far are kept; run again to resume)\n');
     controller.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    const experiment = await openExperiment(args.experiment, createTemplateRenderer);
+    const mapping = loadKeyMapping(args.keys);
+    const experiment = await openExperiment(args.experiment, createTemplateRenderer, [], args.workspace ? { root: path.resolve(args.workspace) } : {});
     for (const w of experiment.warnings) err.write(`${w.file}:${w.line}:${w.column}: warning: ${w.message}\n`);
     const { spec } = experiment.plan;
     const runsDir = path.resolve(args.runsDir ?? path.join(path.dirname(experiment.file), '.alignment', 'runs'));
-    const prepared = prepareRun(experiment, { runsDir, resume: args.fresh ? 'never' : (args.resume ?? 'auto'), countTokens: await createTokenCounter(spec.models) });
+    const prepared = prepareRun(experiment, { runsDir, resume: args.fresh ? 'never' : (args.resume ?? 'auto'), countTokens: await createTokenCounter(spec.models), cache: !args.noCache });
     const e = prepared.estimate;
     out.write(`${prepared.resuming ? 'resuming' : 'new'} run ${prepared.runId}\n`);
     out.write(`  ${e.samples} samples: ${e.alreadyDone} already in the run, ${e.cached} from the cache, ${e.requests} requests to make${e.recordedRequests ? ` (${e.recordedRequests} from recorded answers)` : ''}\n`);
     out.write(`  ~${e.inputTokens} input tokens, ≤ ${e.outputTokensMax} output tokens, cost ${e.cost === null ? 'unknown (no price set)' : `≤ $${e.cost.toFixed(4)}`}\n`);
-    if (args.dryRun) return 0;
+    if (args.dryRun) return EXIT_OK;
     if (e.requests > e.recordedRequests) {
       const unreachable = await findUnreachableEndpoints(experimentEndpoints(spec).endpoints);
       if (unreachable.length) {
         err.write(`error: ${unreachableMessage(unreachable, path.relative(process.cwd(), experiment.file) || experiment.file, 'cli')}\n`);
-        return 1;
+        return EXIT_FAILED;
       }
     }
     const tty = Boolean(err.isTTY);
     let lastLine = 0;
     const result = await executeRun(prepared, {
-      keys: envKeys(spec.models),
+      keys: envKeys(mapping),
       signal: controller.signal,
       workspaceDir: path.dirname(path.dirname(runsDir)),
       log: (m) => {
@@ -131,12 +151,12 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
     out.write(`${s.status}: ${s.done}/${s.planned} answered (${s.cached} cached), ${s.failed} failed, ${s.retries} retries, ${(s.elapsedMs / 1000).toFixed(1)} s${s.cost ? `, $${s.cost.toFixed(4)}` : ''}\n`);
     if (s.error) err.write(`error: ${s.error}\n`);
     out.write(`run: ${result.runDir}\n`);
-    if (s.status === 'cancelled') return 130;
-    return s.status === 'completed' && s.failed === 0 ? 0 : 1;
+    if (s.status === 'cancelled') return EXIT_INTERRUPTED;
+    return s.status === 'completed' && s.failed === 0 ? EXIT_OK : EXIT_FAILED;
   } catch (e) {
-    if (e instanceof InputError || e instanceof ResumeError) {
+    if (isBadInput(e)) {
       err.write(`alignment-studio run: ${e.message}\n`);
-      return 2;
+      return EXIT_BAD_INPUT;
     }
     throw e;
   } finally {

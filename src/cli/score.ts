@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { InputError } from '../core/errors';
+import { EXIT_BAD_INPUT, EXIT_CODES_HELP, EXIT_FAILED, EXIT_OK, isBadInput, UsageError } from './exitCodes';
 import { loadRecordedCompletions } from '../core/recorded/loadRecordedCompletions';
 import { loadPaperScoringData } from '../core/score/loadPaperScoringData';
 import { describeReadReport, readRun } from '../core/run/readRun';
@@ -32,7 +33,9 @@ const USAGE = `usage: alignment-studio score <run-dir> [options]
   --items                  include per-item rows in the JSON report
   --out <file>             write the JSON report to a file (the table still prints)
   --strict                 a line of responses.jsonl that cannot be read is an error (default: quarantined,
-                           reported with its file:line, and left out of the scores)`;
+                           reported with its file:line, and left out of the scores)
+  -h, --help               this help
+${EXIT_CODES_HELP} (1: nothing to score)`;
 
 interface Args {
   positional: string[];
@@ -41,8 +44,6 @@ interface Args {
 
 const VALUE_FLAGS = new Set(['completions', 'survey', 'twin-survey', 'questions', 'model', 'profile', 'tie-break', 'seed', 'compare', 'bootstrap', 'out']);
 const BOOL_FLAGS = new Set(['no-same-answer-filter', 'match-region', 'json', 'items', 'help', 'strict']);
-
-class UsageError extends Error {}
 
 function parseArgs(argv: string[]): Args {
   const positional: string[] = [];
@@ -70,14 +71,14 @@ function int(a: Args, k: string): number | undefined {
   return Number(v);
 }
 
-/** Runs `alignment-studio score`; returns the exit code (0 ok, 1 input error, 2 usage). */
+/** Runs `alignment-studio score`; returns the exit code (0 ok, 1 nothing to score, 2 bad input or usage). */
 export async function scoreCommand(argv: string[]): Promise<number> {
   let args: Args;
   try {
     args = parseArgs(argv);
     if (args.flags.has('help')) {
       process.stdout.write(`${USAGE}\n`);
-      return 0;
+      return EXIT_OK;
     }
     const completions = str(args, 'completions');
     if (!completions && args.positional.length !== 1) throw new UsageError('give one run directory, or --completions <dir> --survey <csv>');
@@ -91,7 +92,7 @@ export async function scoreCommand(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`alignment-studio score: ${e.message}\n${USAGE}\n`);
-      return 2;
+      return EXIT_BAD_INPUT;
     }
     throw e;
   }
@@ -123,15 +124,11 @@ export async function scoreCommand(argv: string[]): Promise<number> {
     if (out) writeFileSync(out, `${JSON.stringify(report, null, 1)}\n`);
     // Wait for the write to flush: the entry point exits right after, which would cut a large report short on a pipe.
     await writeOut(args.flags.has('json') ? `${JSON.stringify(report, null, 1)}\n` : formatReport(report));
-    return report.conditions.length === 0 ? 1 : 0;
+    return report.conditions.length === 0 ? EXIT_FAILED : EXIT_OK;
   } catch (e) {
-    if (e instanceof UsageError) {
-      process.stderr.write(`alignment-studio score: ${e.message}\n`);
-      return 2;
-    }
-    if (e instanceof InputError || e instanceof RangeError || (e as NodeJS.ErrnoException).code === 'ENOENT') {
+    if (isBadInput(e) || e instanceof RangeError) {
       process.stderr.write(`alignment-studio score: ${(e as Error).message}\n`);
-      return 1;
+      return EXIT_BAD_INPUT;
     }
     throw e;
   }

@@ -124,6 +124,8 @@ export interface ResponseRecord {
   cost?: number;
   /** Served from the cache / recorded answers rather than a live request. */
   cached?: boolean;
+  /** A cache hit: the id of the run the answer was first stored in (only runs with a valid manifest feed the cache). */
+  cachedFrom?: string;
   /** Answered through a batch job (OpenAI Batch API, vLLM run_batch) and imported, not a live request. */
   via?: 'batch';
   /** Epoch ms when completed. */

@@ -38,6 +38,11 @@ export interface FakeServerOptions {
   redirectTo?: string;
   /** Seed of the fault PRNG. */
   seed?: number;
+  /**
+   * Append ` [req <id>]` to every reply, `<id>` = requestIdOf(messages): which request a reply was made for, so a
+   * test can check that every stored answer belongs to its own request (not a neighbour's, not a stale one).
+   */
+  echoRequestId?: boolean;
   /** Full control: return an action to override the default behaviour for this request. */
   script?: (req: FakeRequest) => FakeAction | undefined;
 }
@@ -77,6 +82,8 @@ export interface FakeServerStats {
   nValues: number[];
   /** Request bodies, kept only when `keepBodies` is on (off for benchmarks). */
   bodies: ChatBody[];
+  /** Distinct values of every request header (lower-case names; content-length left out), e.g. `openai-organization`. */
+  headers: Map<string, Set<string>>;
 }
 
 /** Mulberry32: small, fast, seeded. */
@@ -99,8 +106,18 @@ function stringHash(s: string): number {
 
 const ARABIC_DIGITS = '٠١٢٣٤٥٦٧٨٩';
 
+/** The id `echoRequestId` puts into a reply: a digest of the request's messages (what the request asked). */
+export function requestIdOf(messages: readonly { role: string; content: string }[]): string {
+  return stringHash(JSON.stringify(messages.map((m) => [m.role, m.content]))).toString(16).padStart(8, '0');
+}
+
+/** The request id echoed in a reply (`… [req 1a2b3c4d]`), or undefined. */
+export function echoedRequestId(reply: string): string | undefined {
+  return /\[req ([0-9a-f]{8})\]$/.exec(reply)?.[1];
+}
+
 export class FakeOpenAIServer {
-  readonly stats: FakeServerStats = { requests: 0, ok: 0, faults: {}, authorizations: new Set(), nValues: [], bodies: [] };
+  readonly stats: FakeServerStats = { requests: 0, ok: 0, faults: {}, authorizations: new Set(), nValues: [], bodies: [], headers: new Map() };
   keepBodies = false;
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -155,6 +172,12 @@ export class FakeOpenAIServer {
       const stats = this.stats;
       stats.requests++;
       stats.authorizations.add(req.headers.authorization ?? '');
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (name === 'content-length' || value === undefined) continue;
+        let seen = stats.headers.get(name);
+        if (!seen) stats.headers.set(name, (seen = new Set()));
+        for (const v of Array.isArray(value) ? value : [value]) seen.add(v);
+      }
       if (!req.url?.endsWith('/chat/completions') || req.method !== 'POST') {
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
         return;
@@ -236,7 +259,9 @@ export class FakeOpenAIServer {
       case 'ok': {
         this.stats.ok++;
         const n = Math.max(1, body.n ?? 1);
-        const texts = action.texts ?? Array.from({ length: n }, (_, i) => this.answer(body, i));
+        const replies = action.texts ?? Array.from({ length: n }, (_, i) => this.answer(body, i));
+        const id = this.options.echoRequestId ? requestIdOf(body.messages ?? []) : undefined;
+        const texts = id ? replies.map((t) => `${t} [req ${id}]`) : replies;
         const prompt = (body.messages ?? []).map((m) => m.content).join('\n');
         const payload = {
           id: `chatcmpl-fake-${this.stats.requests}`,

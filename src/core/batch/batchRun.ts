@@ -12,7 +12,7 @@ import { downloadsDir, EXPORT_MANIFEST, exportsDir } from './batchFormat';
 import { exportBatch, type BatchExportManifest } from './exportBatch';
 import { importBatchOutput, type ImportReport } from './importBatchOutput';
 
-export interface ExportRunOptions extends Pick<PrepareRunOptions, 'runsDir' | 'resume' | 'countTokens' | 'cacheDirs' | 'now'> {
+export interface ExportRunOptions extends Pick<PrepareRunOptions, 'runsDir' | 'resume' | 'countTokens' | 'cacheDirs' | 'now' | 'cache'> {
   shards?: number;
   maxLinesPerFile?: number;
   maxBytesPerFile?: number;

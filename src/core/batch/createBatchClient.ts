@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { ModelSpec } from '../experiment';
-import { originOf, type KeyLookup } from '../run/createOpenAICompleter';
+import { credentialsFor, isolatedClientOptions, originOf, type KeyLookup } from '../run/createOpenAICompleter';
 import { CHAT_COMPLETIONS_URL } from './batchFormat';
 
 export type BatchStatus = 'validating' | 'failed' | 'in_progress' | 'finalizing' | 'completed' | 'expired' | 'cancelling' | 'cancelled';
@@ -37,14 +37,14 @@ export interface BatchClient {
 export async function createBatchClient(model: ModelSpec, keys: KeyLookup): Promise<BatchClient> {
   if (!model.baseURL) throw new Error(`model "${model.id}": baseURL is required for a batch`);
   const origin = originOf(model.baseURL);
-  const apiKey = (await keys(origin)) ?? 'no-key';
+  const credentials = await credentialsFor(keys, origin);
   const { default: OpenAI } = await import('openai');
   const guardedFetch = (url: string | URL | Request, init?: RequestInit): Promise<Response> => {
     const target = typeof url === 'string' ? url : url instanceof URL ? url.href : url.url;
     if (originOf(target) !== origin) return Promise.reject(new Error(`refusing to send a request for ${origin} to ${new URL(target).origin}`));
     return fetch(url, { ...init, redirect: 'error' });
   };
-  const client = new OpenAI({ baseURL: model.baseURL, apiKey, maxRetries: 3, timeout: 10 * 60_000, fetch: guardedFetch });
+  const client = new OpenAI({ ...isolatedClientOptions(credentials), baseURL: model.baseURL, maxRetries: 3, timeout: 10 * 60_000, fetch: guardedFetch });
   const info = (b: { id: string; status: string; output_file_id?: string | null; error_file_id?: string | null; request_counts?: { total: number; completed: number; failed: number } | null; errors?: { data?: { message?: string | null; line?: number | null }[] } | null }): BatchInfo => ({
     id: b.id, status: b.status as BatchStatus, outputFileId: b.output_file_id ?? null, errorFileId: b.error_file_id ?? null,
     counts: b.request_counts ?? { total: 0, completed: 0, failed: 0 },

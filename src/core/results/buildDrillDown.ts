@@ -4,6 +4,7 @@ import type { ResponseRecord } from '../experiment';
 import { parseAnswer } from '../score/parseAnswer';
 import { buildPromptContext } from '../template/buildPromptContext';
 import { renderPrompt } from '../template/renderPrompt';
+import { isWithin, realPathOf } from '../workspace/containPath';
 import type { LoadedRun } from './loadRunResults';
 import { cellKey } from './loadRunResults';
 import type { DrillDown, DropReason } from './types';
@@ -23,7 +24,15 @@ export function buildDrillDown(run: LoadedRun, personaId: string, questionId: st
   const spec = run.manifest.experiment;
   const templates = new Map<string, { source: string; line: number; partials: Record<string, string> } | null>();
   const template = (file: string) => {
-    if (!templates.has(file)) templates.set(file, readTemplate(run.resolve(file)));
+    if (!templates.has(file)) {
+      let abs: string | undefined;
+      try {
+        abs = run.resolve(file);
+      } catch {
+        // outside the workspace: not read (docs/security.md)
+      }
+      templates.set(file, abs ? readTemplate(abs, run.root) : null);
+    }
     return templates.get(file)!;
   };
   const scored = new Map(run.report.items.filter((i) => i.personaId === personaId && i.questionId === questionId).map((i) => [`${i.condition}\u0000${i.variant}`, i]));
@@ -81,7 +90,7 @@ function readCell(run: LoadedRun, personaId: string, questionId: string): Respon
 }
 
 /** A template's source, its partials (`partials/*.hbs` beside it) and the line where the question is laid out. */
-function readTemplate(file: string): { source: string; line: number; partials: Record<string, string> } | null {
+function readTemplate(file: string, root: string): { source: string; line: number; partials: Record<string, string> } | null {
   let source: string;
   try {
     source = fs.readFileSync(file, 'utf8');
@@ -91,7 +100,11 @@ function readTemplate(file: string): { source: string; line: number; partials: R
   const partials: Record<string, string> = {};
   const dir = path.join(path.dirname(file), 'partials');
   try {
-    for (const f of fs.readdirSync(dir)) if (f.endsWith('.hbs')) partials[f.slice(0, -4)] = fs.readFileSync(path.join(dir, f), 'utf8');
+    for (const f of fs.readdirSync(dir)) {
+      const partial = path.join(dir, f);
+      const real = f.endsWith('.hbs') ? realPathOf(partial) : undefined;
+      if (real && isWithin(realPathOf(root) ?? root, real)) partials[f.slice(0, -4)] = fs.readFileSync(partial, 'utf8');
+    }
   } catch { /* no partials folder */ }
   return { source, line: questionLine(source), partials };
 }

@@ -15,8 +15,10 @@ export { workspaceOf };
 export interface LoadedRun {
   runDir: string;
   manifest: RunManifest;
-  /** Resolves a path of the experiment file (survey, personas, templates) against the experiment's folder. */
+  /** Resolves a path of the experiment file (survey, personas, templates) against the experiment's folder; outside the workspace: InputError. */
   resolve(relative: string): string;
+  /** The run's workspace (every file the run names lies inside it). */
+  root: string;
   survey: Survey;
   /** The personas the run asked (after the experiment's filter). */
   personas: Persona[];
@@ -81,7 +83,7 @@ export async function loadRunResults(runDir: string, options: LoadRunOptions = {
     list.push([offset, length]);
   }
   return {
-    runDir, manifest, resolve: built.resolve, survey: built.survey, personas: built.personas, settings, conditions: built.conditions,
+    runDir, manifest, resolve: (p) => built.resolve(p), root: built.root, survey: built.survey, personas: built.personas, settings, conditions: built.conditions,
     read: meta.read, report: first.report, input: first.input, cells,
     inputFor(pair) {
       const p = choosePair(condIds, pair ?? options.pair ?? spec.scoring?.compare);

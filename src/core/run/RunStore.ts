@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { InputError } from '../errors';
 import type { ResponseRecord, RunManifest } from '../experiment';
 import { readResponses } from './readRun';
+import { assertRunDir, openRunFile, readRunFile, writeJsonAtomic, writeRunFile } from './runFiles';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const RESPONSES_FILE = 'responses.jsonl';
@@ -38,8 +40,9 @@ export class RunStore {
   ) {
     this.batchSize = options.batchSize ?? 256;
     this.flushIntervalMs = options.flushIntervalMs ?? 100;
-    fs.writeFileSync(path.join(dir, LOCK_FILE), String(process.pid));
-    this.fd = fs.openSync(path.join(dir, RESPONSES_FILE), 'a');
+    // Never through a link (a cloned repository may ship run files that point elsewhere): see runFiles.ts.
+    writeRunFile(path.join(dir, LOCK_FILE), String(process.pid));
+    this.fd = openRunFile(path.join(dir, RESPONSES_FILE), fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT, 0o644);
   }
 
   get responsesFile(): string {
@@ -52,7 +55,7 @@ export class RunStore {
     fs.mkdirSync(runsDir, { recursive: true });
     fs.mkdirSync(dir); // throws EEXIST rather than mixing two runs
     writeJsonAtomic(path.join(dir, MANIFEST_FILE), manifest);
-    fs.writeFileSync(path.join(dir, RESPONSES_FILE), '');
+    fs.closeSync(openRunFile(path.join(dir, RESPONSES_FILE), fs.constants.O_WRONLY | fs.constants.O_CREAT | fs.constants.O_EXCL, 0o644));
     return new RunStore(dir, manifest, options);
   }
 
@@ -61,6 +64,7 @@ export class RunStore {
    * so new records start on a fresh line; it never held a completed record.
    */
   static open(dir: string, options: RunStoreOptions = {}): RunStore {
+    assertRunDir(dir);
     if (isRunLocked(dir)) throw new Error(`run ${path.basename(dir)} is being written by another process`);
     const manifest = readManifest(dir);
     repairTornTail(path.join(dir, RESPONSES_FILE));
@@ -118,12 +122,13 @@ export class RunStore {
   }
 }
 
-/** True while another live process holds the run (a lock left by a crashed process is stale). */
+/** True while another live process holds the run (a lock left by a crashed process is stale). A lock that is a link: InputError. */
 export function isRunLocked(dir: string): boolean {
   let pid: number;
   try {
-    pid = Number(fs.readFileSync(path.join(dir, LOCK_FILE), 'utf8'));
-  } catch {
+    pid = Number(readRunFile(path.join(dir, LOCK_FILE)));
+  } catch (e) {
+    if (e instanceof InputError) throw e;
     return false;
   }
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
@@ -136,7 +141,8 @@ export function isRunLocked(dir: string): boolean {
 }
 
 export function readManifest(dir: string): RunManifest {
-  return JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as RunManifest;
+  assertRunDir(dir);
+  return JSON.parse(readRunFile(path.join(dir, MANIFEST_FILE))) as RunManifest;
 }
 
 /** The runs under `runsDir` with a readable manifest and no live writer (unreadable ones are skipped). */
@@ -151,6 +157,7 @@ export function listIdleRuns(runsDir: string): Array<{ id: string; dir: string; 
   for (const id of ids) {
     const dir = path.join(runsDir, id);
     try {
+      if (!fs.lstatSync(dir).isDirectory()) continue; // links to folders elsewhere are not runs of this workspace
       if (!isRunLocked(dir)) runs.push({ id, dir, manifest: readManifest(dir) });
     } catch {
       // not a run (or a manifest being written for the first time)
@@ -159,29 +166,12 @@ export function listIdleRuns(runsDir: string): Array<{ id: string; dir: string; 
   return runs;
 }
 
-/** Write-then-rename so a reader (or a crash) never sees half a manifest. */
-function writeJsonAtomic(file: string, data: unknown): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  const fd = fs.openSync(tmp, 'w');
-  try {
-    fs.writeSync(fd, `${JSON.stringify(data, null, 2)}\n`);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
-  fs.renameSync(tmp, file);
-}
-
 /** Cuts the file back to its last newline; returns the number of bytes removed. */
 export function repairTornTail(file: string): number {
-  if (!fs.existsSync(file)) {
-    fs.writeFileSync(file, '');
-    return 0;
-  }
-  const size = fs.statSync(file).size;
-  if (size === 0) return 0;
-  const fd = fs.openSync(file, 'r+');
+  const fd = openRunFile(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o644);
   try {
+    const size = fs.fstatSync(fd).size;
+    if (size === 0) return 0;
     const chunk = Buffer.alloc(64 * 1024);
     let end = size;
     while (end > 0) {

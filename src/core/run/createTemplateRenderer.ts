@@ -13,17 +13,17 @@ import type { RendererFactory } from './openExperiment';
  * `partials/`) rendered with the template core. A template error stops the run before any request, as an
  * InputError at the template's line and column.
  */
-export const createTemplateRenderer: RendererFactory = async (spec, resolve) => {
+export const createTemplateRenderer: RendererFactory = async (spec, resolve, _questions, _personas, { root }) => {
   const templates = new Map<string, { file: string; source: string; partials: Record<string, string> }>();
-  for (const c of spec.conditions) {
-    const file = resolve(c.template);
+  for (const [i, c] of spec.conditions.entries()) {
+    const file = resolve(c.template, ['conditions', i, 'template']);
     let source: string;
     try {
       source = await readFile(file, 'utf8');
     } catch {
       throw new InputError(`template not found: ${c.template}`, { file, line: 1, column: 1 }, 'template');
     }
-    templates.set(c.id, { file, source, partials: await loadPartials(path.dirname(file)) });
+    templates.set(c.id, { file, source, partials: await loadPartials(path.dirname(file), { root }) });
   }
   const render: PromptRenderer = (condition: ConditionSpec, persona, question, variant) => {
     const t = templates.get(condition.id)!;

@@ -35,12 +35,12 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteRunOptio
   const { experiment, runsDir, runId } = prepared;
   const { spec } = experiment.plan;
   const completers = new Map<string, Completer>();
-  for (const m of spec.models) {
+  for (const [j, m] of spec.models.entries()) {
     if (!spec.conditions.some((c) => c.model === m.id)) continue;
     if (m.kind === 'replay') {
       const langs = new Set(spec.conditions.filter((c) => c.model === m.id).map((c) => c.lang));
       const questions = new Set(experiment.plan.questions.map((q) => q.id));
-      completers.set(m.id, createReplayCompleter(m, experiment.resolve(m.completions ?? '.'), { langs, questions }));
+      completers.set(m.id, createReplayCompleter(m, experiment.resolve(m.completions ?? '.', ['models', j, 'completions']), { langs, questions }));
     } else {
       completers.set(m.id, await createOpenAICompleter(m, options.keys));
     }

@@ -7,6 +7,8 @@ export interface ParsedExperiment {
   spec: ExperimentSpec;
   /** Unknown fields and other non-fatal findings. */
   warnings: Diagnostic[];
+  /** Line and column of a field of the file (its nearest existing ancestor), for errors found later (e.g. a path outside the workspace). */
+  locate(path: (string | number)[]): { line: number; column: number };
 }
 
 type Path = (string | number)[];
@@ -89,7 +91,7 @@ export function parseExperiment(text: string, file: string, settingsModels: read
   // The file's own models first (in file order, even unused ones), then the settings models the conditions use.
   spec.models = [...fileModels, ...[...used.values()].filter((m) => !fileModels.includes(m))];
   if (r.scoring !== undefined) spec.scoring = parseScoring(v, r.scoring, spec.conditions.map((c) => c.id));
-  return { spec, warnings: v.warnings };
+  return { spec, warnings: v.warnings, locate: (p) => v.where(p) };
 }
 
 /**
@@ -128,7 +130,7 @@ function parseScoring(v: Validator, value: unknown, conditionIds: readonly strin
   // The same-answer filter (on in both profiles unless switched off) needs the twins' country; without it the filter
   // silently does nothing, so say so where it can be fixed.
   if (s.sameAnswerFilter !== false && s.twinCountry === undefined && o.sameAnswerFilter === true) {
-    v.warn([...p, 'sameAnswerFilter'], 'scoring.sameAnswerFilter needs "twinCountry" (the country of the twin respondents, e.g. "united states"); without it no item is filtered', 'scoring.twinCountry');
+    v.warn([...p, 'sameAnswerFilter'], 'experiment.scoring', 'scoring.sameAnswerFilter needs "twinCountry" (the country of the twin respondents, e.g. "united states"); without it no item is filtered', 'scoring.twinCountry');
   }
   return ordered as typeof s;
 }
@@ -170,6 +172,8 @@ function parseModel(v: Validator, p: Path, value: unknown): ModelSpec {
   opt('apiKeyEnv', (path, x) => {
     const s = v.string(path, x);
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(s)) v.fail(path, `apiKeyEnv must be an environment variable name, not ${JSON.stringify(s)}`, 'apiKeyEnv');
+    // A workspace file never chooses which secret is sent where (docs/security.md): the user maps keys to origins.
+    v.warn(path, 'experiment.ignored-api-key-env', `apiKeyEnv is ignored: an experiment file cannot choose which secret is sent; map the endpoint's origin to a variable with --key <origin>=${s} or in ~/.config/alignment-studio/keys.json`, 'apiKeyEnv');
     return s;
   });
   if (m.kind === 'openai' && !m.baseURL) v.fail(p, `model "${m.id}" needs a baseURL (any OpenAI-compatible endpoint)`, 'baseURL');
@@ -196,7 +200,7 @@ class Validator {
   ) {}
 
   /** Where a path is in the text: the node itself, else its nearest existing ancestor. */
-  private where(path: Path): { line: number; column: number } {
+  where(path: Path): { line: number; column: number } {
     for (let n = path.length; n >= 0; n--) {
       const node = n === 0 ? this.doc.contents : this.doc.getIn(path.slice(0, n), true);
       if (isNode(node) && node.range) return lineColumnAt(this.text, node.range[0]);
@@ -209,9 +213,8 @@ class Validator {
     throw new InputError(message, { file: this.file, line, column }, field ?? fieldName(path));
   }
 
-  warn(path: Path, message: string, field: string): void {
-    const { line, column } = this.where(path);
-    this.warnings.push({ file: this.file, line, column, severity: 'warning', code: 'experiment.scoring', field, message });
+  warn(path: Path, code: string, message: string, field: string): void {
+    this.warnings.push({ file: this.file, ...this.where(path), severity: 'warning', code, field, message });
   }
 
   unknown(path: Path, o: Record<string, unknown>, known: string[]): void {

@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import { InputError } from '../errors';
 import type { RunManifest } from '../experiment';
 import { estimateRun, type RunEstimate, type TokenCounter } from './estimateRun';
 import { expandRequests } from './expandRequests';
@@ -6,6 +7,7 @@ import type { OpenedExperiment } from './openExperiment';
 import { ResponseCache } from './ResponseCache';
 import { isRunLocked, listIdleRuns, readManifest, RESPONSES_FILE } from './RunStore';
 import { readResponses } from './readRun';
+import { assertRunsDir } from './runFiles';
 
 /** A run about to start (or continue): what it will ask, what it can reuse, what it will cost. */
 export interface PreparedRun {
@@ -32,6 +34,10 @@ export interface PrepareRunOptions {
   cacheDirs?: string[];
   /** For new run ids (tests). */
   now?: Date;
+  /** The workspace: a runs folder inside it must really lie there (through links). Default the experiment's root. */
+  workspaceDir?: string;
+  /** Reuse answers of other runs (default true); `false` is `--no-cache` / "Run without cache". */
+  cache?: boolean;
 }
 
 /** Raised when `--resume` names a run that cannot be continued. */
@@ -47,13 +53,18 @@ export function prepareRun(experiment: OpenedExperiment, options: PrepareRunOpti
   const { spec } = experiment.plan;
   const { runsDir } = options;
   const resume = options.resume ?? 'auto';
+  // Before anything is read or written: no runs folder that leads out of the workspace, no run file that is a link.
+  const workspaceDir = options.workspaceDir ?? experiment.root;
+  for (const dir of [runsDir, ...(options.cacheDirs ?? [])]) assertRunsDir(dir, workspaceDir);
   let runId: string | undefined;
   if (resume !== 'auto' && resume !== 'never') {
+    if (resume !== path.basename(resume) || resume === '..' || resume === '.') throw new ResumeError(`--resume takes a run id (a folder name in ${runsDir}), not a path: ${resume}`);
     const dir = path.join(runsDir, resume);
     let manifest: RunManifest;
     try {
       manifest = readManifest(dir);
-    } catch {
+    } catch (e) {
+      if (e instanceof InputError) throw e;
       throw new ResumeError(`no run "${resume}" in ${runsDir}`);
     }
     if (JSON.stringify(manifest.experiment) !== JSON.stringify(spec)) throw new ResumeError(`run "${resume}" was made from a different version of the experiment; start a new run (its answers are reused from the cache)`);
@@ -64,7 +75,7 @@ export function prepareRun(experiment: OpenedExperiment, options: PrepareRunOpti
   }
   const done = new Set<string>();
   if (runId) for (const r of readResponses(path.join(runsDir, runId, RESPONSES_FILE))) if (r.text !== null) done.add(r.hash);
-  const cache = ResponseCache.scan([runsDir, ...(options.cacheDirs ?? [])], runId);
+  const cache = options.cache === false ? ResponseCache.empty() : ResponseCache.scan([runsDir, ...(options.cacheDirs ?? [])], runId);
   const estimate = estimateRun(expandRequests(experiment.plan), options.countTokens ?? ((t) => Math.ceil(t.length / 4)), done, cache);
   return {
     experiment, runsDir, runId: runId ?? newRunId(spec.name, options.now), resuming: Boolean(runId), done, cache, estimate,

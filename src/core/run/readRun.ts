@@ -4,6 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError, lineColumnAt } from '../errors';
 import type { ResponseRecord, RunManifest } from '../experiment';
+import { assertRunDir, openRunFile, readRunFile } from './runFiles';
+import { validateRunManifest } from './validateRunManifest';
 
 export const RUN_MANIFEST_FILE = 'manifest.json';
 export const RUN_RESPONSES_FILE = 'responses.jsonl';
@@ -48,6 +50,8 @@ export interface ReadRunOptions {
 }
 
 const REQUIRED: (keyof ResponseRecord)[] = ['condition', 'personaId', 'questionId', 'variant', 'sample'];
+const STRINGS: (keyof ResponseRecord)[] = ['condition', 'personaId', 'questionId', 'hash', 'model', 'lang', 'error', 'cachedFrom', 'via'];
+const NUMBERS: (keyof ResponseRecord)[] = ['t', 'latencyMs', 'inputTokens', 'outputTokens', 'cost'];
 
 /** Why a parsed JSON value is not a response record (and which field), or undefined when it is one. */
 function invalid(r: unknown): { reason: string; field?: string } | undefined {
@@ -55,8 +59,12 @@ function invalid(r: unknown): { reason: string; field?: string } | undefined {
   const o = r as Record<string, unknown>;
   for (const f of REQUIRED) if (o[f] === undefined || o[f] === null) return { reason: `record has no "${f}"`, field: f };
   if (typeof o.variant !== 'number' || typeof o.sample !== 'number') return { reason: '"variant" and "sample" must be numbers', field: typeof o.variant !== 'number' ? 'variant' : 'sample' };
+  if (!Number.isInteger(o.variant) || !Number.isInteger(o.sample) || (o.variant as number) < 0 || (o.sample as number) < 0) return { reason: '"variant" and "sample" must be whole numbers ≥ 0', field: Number.isInteger(o.variant) && (o.variant as number) >= 0 ? 'sample' : 'variant' };
   if (typeof o.text !== 'string' && o.text !== null) return { reason: '"text" must be a string or null', field: 'text' };
-  if (o.hash !== undefined && typeof o.hash !== 'string') return { reason: '"hash" must be a string', field: 'hash' };
+  for (const f of STRINGS) if (o[f] !== undefined && typeof o[f] !== 'string') return { reason: `"${f}" must be a string`, field: f };
+  for (const f of NUMBERS) if (o[f] !== undefined && (typeof o[f] !== 'number' || !Number.isFinite(o[f]))) return { reason: `"${f}" must be a number`, field: f };
+  if (o.parsed !== undefined && o.parsed !== null && typeof o.parsed !== 'number') return { reason: '"parsed" must be a number or null', field: 'parsed' };
+  if (o.cached !== undefined && typeof o.cached !== 'boolean') return { reason: '"cached" must be true or false', field: 'cached' };
   return undefined;
 }
 
@@ -70,7 +78,7 @@ type ScanItem = { kind: 'record'; located: LocatedRecord } | { kind: 'bad'; line
 function* scan(file: string): Generator<ScanItem> {
   let fd: number;
   try {
-    fd = fs.openSync(file, 'r');
+    fd = openRunFile(file, fs.constants.O_RDONLY);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
     throw e;
@@ -168,8 +176,10 @@ export function readRunManifest(dir: string): RunManifest {
   const file = path.join(dir, RUN_MANIFEST_FILE);
   let text: string;
   try {
-    text = fs.readFileSync(file, 'utf8');
+    assertRunDir(dir);
+    text = readRunFile(file);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
     throw new InputError(missing ? `not a run directory: ${file} is missing` : `cannot read the run manifest: ${(e as Error).message}`, { file, line: 1, column: 1 });
   }
@@ -183,7 +193,7 @@ export function readRunManifest(dir: string): RunManifest {
   if (!m || typeof m !== 'object' || !m.experiment || !Array.isArray(m.experiment.conditions)) {
     throw new InputError('not a run manifest (no "experiment" with "conditions")', { file, line: 1, column: 1 }, 'experiment.conditions');
   }
-  return m;
+  return validateRunManifest(m, text, file);
 }
 
 /** Reads a run directory: its manifest and its records (see readResponsesFile). */

@@ -6,6 +6,7 @@ import { loadPersonas } from '../persona/loadPersonas';
 import { selectPersonas, selectQuestions } from '../preview/estimateExperiment';
 import type { RunRead } from '../run/readRun';
 import { loadSurvey } from '../survey/loadSurvey';
+import { containedPath } from '../workspace/containPath';
 import type { ScoreInput, ScoringCondition } from './scoreResponses';
 import { scoringSettings } from './scoringSettings';
 import type { ScoringSettings } from './types';
@@ -22,8 +23,10 @@ export interface RunScoringInput {
   /** The personas the run asked (after the experiment's filter). */
   personas: Persona[];
   conditions: ScoringCondition[];
-  /** Resolves a path of the experiment file (survey, personas, templates) against the experiment's folder. */
-  resolve(relative: string): string;
+  /** Resolves a path of the experiment file (survey, personas, templates) against the experiment's folder, inside the workspace. */
+  resolve(relative: string, field?: string): string;
+  /** The run's workspace: every file its manifest names must lie inside it (through links). */
+  root: string;
 }
 
 /**
@@ -71,9 +74,11 @@ export function experimentScoringSettings(spec: ExperimentSpec, overrides: Parti
 export async function runScoringInput(run: RunRead, opts: RunScoringOptions = {}): Promise<RunScoringInput> {
   const spec = run.manifest.experiment;
   const workspace = workspaceOf(run.dir, run.manifest.experimentFile);
-  const base = run.manifest.experimentFile ? path.dirname(path.resolve(workspace, run.manifest.experimentFile)) : workspace;
-  const resolve = (p: string) => path.resolve(base, p);
-  const [survey, allPersonas] = await Promise.all([loadSurvey(resolve(spec.survey)), loadPersonas(resolve(spec.personas))]);
+  // The manifest is workspace data too: what it names must stay inside the workspace (docs/security.md).
+  const manifestFile = path.join(run.dir, 'manifest.json');
+  const base = run.manifest.experimentFile ? path.dirname(containedPath(workspace, workspace, run.manifest.experimentFile, { file: manifestFile, field: 'experimentFile' })) : workspace;
+  const resolve = (p: string, field = 'experiment.conditions.template') => containedPath(workspace, base, p, { file: manifestFile, field });
+  const [survey, allPersonas] = await Promise.all([loadSurvey(resolve(spec.survey, 'experiment.survey')), loadPersonas(resolve(spec.personas, 'experiment.personas'))]);
   const personas = selectPersonas(allPersonas, spec);
   const twinCountry = (opts.twinCountry ?? spec.scoring?.twinCountry)?.toLowerCase();
   const twins: Persona[] | undefined = twinCountry ? allPersonas.filter((p) => p.country.toLowerCase() === twinCountry) : undefined;
@@ -87,5 +92,5 @@ export async function runScoringInput(run: RunRead, opts: RunScoringOptions = {}
     ...(spec.scoring?.compare ? { compare: [spec.scoring.compare] } : {}),
     source: { kind: 'run', path: run.dir, runId: run.manifest.runId, ...(twinCountry ? { twinCountry } : {}) },
   };
-  return { input, survey, personas, conditions, resolve };
+  return { input, survey, personas, conditions, resolve, root: workspace };
 }

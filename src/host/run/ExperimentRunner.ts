@@ -20,6 +20,12 @@ export interface RunOptions {
   confirm?: boolean;
   /** Open the results panel when the run completes (default true). */
   openResults?: boolean;
+  /** Reuse answers of earlier runs (default: the `alignmentStudio.run.useCache` setting). */
+  useCache?: boolean;
+}
+
+function useCacheSetting(): boolean {
+  return vscode.workspace.getConfiguration('alignmentStudio.run').get<boolean>('useCache', true);
 }
 
 /** Where a workspace keeps its runs. */
@@ -80,9 +86,10 @@ export class ExperimentRunner implements vscode.Disposable {
     let experiment: OpenedExperiment;
     let prepared: PreparedRun;
     try {
-      experiment = await openExperiment(target.fsPath, createTemplateRenderer, readModelSettings(this.log));
+      // Every file the experiment names must lie inside its workspace folder (docs/security.md).
+      experiment = await openExperiment(target.fsPath, createTemplateRenderer, readModelSettings(this.log), { root: workspaceDir });
       for (const w of experiment.warnings) this.log.warn(`${w.file}:${w.line}:${w.column}: ${w.message}`);
-      prepared = prepareRun(experiment, { runsDir, cacheDirs: [quickDir], countTokens: await createTokenCounter(experiment.plan.spec.models) });
+      prepared = prepareRun(experiment, { runsDir, cacheDirs: [quickDir], workspaceDir, countTokens: await createTokenCounter(experiment.plan.spec.models), cache: options.useCache ?? useCacheSetting() });
     } catch (e) {
       if (e instanceof InputError || e instanceof ResumeError) {
         showInputError(e, this.log);

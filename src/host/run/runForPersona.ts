@@ -94,9 +94,10 @@ export async function runForPersona(deps: RunForPersonaDeps, args: RunForPersona
 
   const { workspaceDir, runsDir, quickDir } = runsDirFor(experimentUri);
   try {
-    const opened = await openExperimentSpec(spec, experimentFile, createTemplateRenderer);
+    const opened = await openExperimentSpec(spec, experimentFile, createTemplateRenderer, [], { root: workspaceDir });
     if (opened.plan.personas.length === 0) throw new Error(`no persona "${personaId}" in ${base.personas}`);
-    const prepared = prepareRun(opened, { runsDir: quickDir, resume: 'never', cacheDirs: [runsDir] });
+    const useCache = vscode.workspace.getConfiguration('alignmentStudio.run').get<boolean>('useCache', true);
+    const prepared = prepareRun(opened, { runsDir: quickDir, resume: 'never', cacheDirs: [runsDir], workspaceDir, cache: useCache });
     const result = await vscode.window.withProgress(
       { location: vscode.ProgressLocation.Notification, title: `Running ${questionIds.join(', ')} for ${personaId}`, cancellable: true },
       (progress, token) => {

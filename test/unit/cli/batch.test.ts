@@ -35,7 +35,9 @@ const model = (baseURL: string): ModelSpec => ({ id: 'fake', kind: 'openai', bas
 
 function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: ws.dir, env: { ...process.env, OPENAI_API_KEY: 'sk-cli' } });
+    // The user maps the fake endpoints' origins to a variable (the CLI sends OPENAI_API_KEY to api.openai.com only).
+    const keys = ['--key', `${new URL(batch.baseURL).origin}=FAKE_KEY`, '--key', `${chat.origin}=FAKE_KEY`];
+    const child = spawn(process.execPath, [CLI, ...args, ...(args.length > 1 && !args.includes('--help') ? keys : [])], { cwd: ws.dir, env: { ...process.env, FAKE_KEY: 'sk-cli', OPENAI_API_KEY: 'sk-not-for-fakes' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

@@ -142,21 +142,23 @@ test('bad input exits 2 naming file, line and field', async () => {
   assert.match(usage.stderr, /missing <experiment.json>/);
 });
 
-test('the CLI sends the env key only to the model origin; a model without a key of its own gets none', async () => {
+test('the CLI sends a key only to the origin the user mapped it to; another origin gets none, not even OPENAI_API_KEY', async () => {
   const other = await new FakeOpenAIServer().start();
   try {
     server.configure({});
-    const a = live({ id: 'a', apiKeyEnv: 'KEY_A', concurrency: 2 });
+    const a = live({ id: 'a', concurrency: 2 });
     const b: ModelSpec = { ...live({ id: 'b', concurrency: 2 }), baseURL: other.baseURL };
     const file = ws.write({ name: 'keys', samples: 1, questions: ['Q19'], variants: [0], personaFilter: { limit: 2 }, models: [a, b], conditions: [
       { id: 'a', template: 'prompts/persona.en.hbs', lang: 'en', model: 'a' },
       { id: 'b', template: 'prompts/persona.en.hbs', lang: 'en', model: 'b' },
     ] }, 'keys.experiment.json');
     server.stats.authorizations.clear();
-    const r = await cli(['run', file, '--quiet'], { KEY_A: 'sk-for-a-only' });
+    // OPENAI_API_KEY is set (not blanked as before): it is for https://api.openai.com only.
+    const r = await cli(['run', file, '--quiet', '--key', `${server.origin}=KEY_A`], { KEY_A: 'sk-for-a-only', OPENAI_API_KEY: 'sk-openai-only' });
     assert.equal(r.status, 0, r.stderr);
     assert.deepEqual([...server.stats.authorizations], ['Bearer sk-for-a-only']);
-    assert.ok(![...other.stats.authorizations].some((h) => h.includes('sk-for-a-only')), `other origin saw ${[...other.stats.authorizations]}`);
+    const seen = [...other.stats.authorizations].join();
+    assert.ok(!seen.includes('sk-for-a-only') && !seen.includes('sk-openai-only'), `other origin saw ${seen}`);
     assert.equal(other.stats.ok, 2);
   } finally {
     await other.stop();

@@ -61,21 +61,21 @@ test('--no-same-answer-filter, --profile strict, --tie-break first change the sc
   assert.ok(strict.unparsed.length > paperUnparsed, `strict unparsed ${strict.unparsed.length}`);
 });
 
-test('errors: usage mistakes exit 2, bad input exits 1 naming the file', () => {
+test('errors: usage mistakes and bad input exit 2 (as in run, export, batch), bad input naming the file', () => {
   const noSurvey = cli('--completions', RECORDED);
   assert.equal(noSurvey.code, 2);
   assert.match(noSurvey.stderr, /--completions needs --survey/);
   assert.equal(cli(...paperArgs, '--profile', 'lenient').code, 2);
   assert.equal(cli(...paperArgs, '--frobnicate').code, 2);
   const missing = cli(path.join(os.tmpdir(), 'no-such-run-dir'));
-  assert.equal(missing.code, 1);
+  assert.equal(missing.code, 2);
   assert.match(missing.stderr, /not a run directory/);
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'score-cli-'));
   const bad = path.join(dir, 'preds_q=02_lang=en_country=egypt_temp=0.7_maxt=5_n=5_persona=1_anthro=False_v7.json');
   fs.writeFileSync(bad, '[\n{"persona": {"sex": "male"}, "question": {"id": "Q2", "variant": 0}, "response": ["2"]},\n{"persona": {}, "question": {"id": "Q2"}, "response": []}\n]');
   const r = cli('--completions', dir, '--survey', path.join(WVS, 'eg_wvs_wave7_v7_n303.csv'));
-  assert.equal(r.code, 1);
+  assert.equal(r.code, 2);
   assert.ok(r.stderr.includes(`${bad}:3:1`), r.stderr);
   assert.match(r.stderr, /question\.variant/);
   fs.rmSync(dir, { recursive: true, force: true });
@@ -86,9 +86,11 @@ test('scores a run directory (replayed recorded answers) and writes --out', () =
   const experimentFile = path.join(example, 'egypt-en-vs-ar.experiment.json');
   const spec = JSON.parse(readText(experimentFile));
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'score-cli-run-'));
+  // A run reads only files inside its workspace: the experiment, its survey and personas are copied in.
+  for (const f of ['egypt-en-vs-ar.experiment.json', 'survey', 'personas']) fs.cpSync(path.join(example, f), path.join(ws, f), { recursive: true });
   const dir = path.join(ws, '.alignment/runs/r1');
   fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ runId: 'r1', experimentFile, experiment: spec, createdAt: '2026-01-01T00:00:00Z', plannedRequests: 4 }));
+  fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ runId: 'r1', experimentFile: 'egypt-en-vs-ar.experiment.json', experiment: spec, createdAt: '2026-01-01T00:00:00Z', plannedRequests: 4 }));
   // Egypt persona 1 answers Q2 (respondent: 1 = Very important) with 2 in English and 1 in Arabic.
   const personas = readText(path.join(example, spec.personas)).trim().split('\n').map((l) => JSON.parse(l));
   const p = personas.find((x: { country: string; answers: Record<string, number | null> }) => x.country === 'egypt' && x.answers.Q2 === 1);

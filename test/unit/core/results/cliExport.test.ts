@@ -60,16 +60,16 @@ test('export --format html writes a self-contained report with the results UI in
   assert.doesNotMatch(html, /<script[^>]* src=/);
 });
 
-test('usage errors exit 2, bad runs exit 1 with the file named', async () => {
+test('usage errors and bad runs exit 2 (as in run, score, batch), bad runs with the file named', async () => {
   assert.equal(typeof parseExportArgs(['x', '--format', 'pdf', '--out', 'y']), 'string');
   assert.equal(typeof parseExportArgs(['x', '--format', 'csv']), 'string');
   assert.equal(typeof parseExportArgs(['x', '--format', 'csv', '--out', 'y', '--bogus', '1']), 'string');
   assert.equal((await run(['--format', 'csv', '--out', 'y'])).code, 2);
   const bad = await run([path.join(tmp, 'missing-run'), '--format', 'csv', '--out', path.join(tmp, 'x.csv')]);
-  assert.equal(bad.code, 1);
+  assert.equal(bad.code, 2);
   assert.match(bad.err, /missing-run[/\\]manifest\.json:1:1/);
   const { runDir } = await ws;
   const t = await run([runDir, '--format', 'csv', '--table', 'nope', '--out', path.join(tmp, 'x.csv')]);
-  assert.equal(t.code, 1);
+  assert.equal(t.code, 2);
   assert.match(t.err, /no table "nope"/);
 });

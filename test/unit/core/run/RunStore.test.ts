@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResponseRecord } from '../../../../src/core/experiment';
+import { InputError } from '../../../../src/core/errors';
 import { readResponses } from '../../../../src/core/run/readRun';
 import { ResponseCache } from '../../../../src/core/run/ResponseCache';
 import { isRunLocked, repairTornTail, RunStore } from '../../../../src/core/run/RunStore';
@@ -83,4 +84,53 @@ test('a run held by a live process is locked; a stale lock (dead pid) is not', (
   assert.equal(isRunLocked(dir), false);
   store.close();
   assert.equal(fs.existsSync(path.join(dir, 'run.lock')), false);
+});
+
+test('run files are never opened through a link: open, the lock, the torn-tail repair and the manifest refuse it and write nothing', () => {
+  const runs = tempDir();
+  const victim = path.join(tempDir('as-victim-'), 'victim.txt');
+  const store = newStore(runs, 'r1');
+  store.append(rec(0));
+  store.close();
+  const dir = path.join(runs, 'r1');
+  for (const f of ['responses.jsonl', 'run.lock', 'manifest.json']) {
+    fs.writeFileSync(victim, 'keep me\nno newline');
+    const real = path.join(dir, f);
+    const saved = fs.existsSync(real) ? fs.readFileSync(real) : undefined;
+    fs.rmSync(real, { force: true });
+    fs.symlinkSync(victim, real);
+    assert.throws(() => RunStore.open(dir), (e: unknown) => e instanceof InputError && e.location.file === real && /symbolic link/.test(e.message), f);
+    if (f === 'responses.jsonl') assert.throws(() => repairTornTail(real), InputError);
+    assert.equal(fs.readFileSync(victim, 'utf8'), 'keep me\nno newline', `${f}: the link target is untouched`);
+    fs.rmSync(real);
+    if (saved) fs.writeFileSync(real, saved);
+  }
+  // A planted temp file of the atomic manifest write is replaced, not written through.
+  const reopened = RunStore.open(dir);
+  fs.symlinkSync(victim, path.join(dir, `manifest.json.${process.pid}.tmp`));
+  reopened.updateManifest({ status: 'completed' });
+  reopened.close();
+  assert.equal(fs.readFileSync(victim, 'utf8'), 'keep me\nno newline');
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dir, 'manifest.json'), 'utf8')).status, 'completed');
+});
+
+test('the cache: only runs with a valid manifest (run id = folder) feed it, not through links; a hit names its run', () => {
+  const runs = tempDir();
+  const good = newStore(runs, 'good');
+  good.append(rec(1));
+  good.close();
+  fs.mkdirSync(path.join(runs, 'forged'));
+  fs.writeFileSync(path.join(runs, 'forged', 'responses.jsonl'), `${JSON.stringify(rec(2, '(4) forged'))}\n`);
+  fs.mkdirSync(path.join(runs, 'renamed'));
+  fs.writeFileSync(path.join(runs, 'renamed', 'manifest.json'), fs.readFileSync(path.join(runs, 'good', 'manifest.json')));
+  fs.writeFileSync(path.join(runs, 'renamed', 'responses.jsonl'), `${JSON.stringify(rec(3, '(4) forged'))}\n`);
+  const elsewhere = tempDir();
+  const outside = newStore(elsewhere, 'linked');
+  outside.append(rec(4, '(4) forged'));
+  outside.close();
+  fs.symlinkSync(path.join(elsewhere, 'linked'), path.join(runs, 'linked'));
+  const cache = ResponseCache.scan(runs);
+  assert.deepEqual(['h1', 'h2', 'h3', 'h4'].filter((h) => cache.has(h)), ['h1']);
+  assert.equal(cache.get('h1')!.cachedFrom, 'good');
+  cache.close();
 });

@@ -67,3 +67,28 @@ test('keys are never written to the run store', async () => {
   const fs = await import('node:fs');
   for (const f of ['responses.jsonl', 'manifest.json']) assert.ok(!fs.readFileSync(`${store.dir}/${f}`, 'utf8').includes('sk-home-secret'), f);
 });
+
+test('the environment\'s OPENAI_ORG_ID / OPENAI_PROJECT_ID / OPENAI_CUSTOM_HEADERS never reach an endpoint; org and project go only where the lookup sets them (the extension\'s path)', async () => {
+  const saved = { org: process.env.OPENAI_ORG_ID, project: process.env.OPENAI_PROJECT_ID, custom: process.env.OPENAI_CUSTOM_HEADERS };
+  process.env.OPENAI_ORG_ID = 'org-env';
+  process.env.OPENAI_PROJECT_ID = 'proj_env';
+  process.env.OPENAI_CUSTOM_HEADERS = 'X-Env-Secret: from-env';
+  try {
+    home.stats.headers.clear();
+    const m: ModelSpec = { id: 'home', kind: 'openai', baseURL: home.baseURL, maxRetries: 0 };
+    const store = newStore(tempDir());
+    await runRequests(makeItems(m, 1), { store, completers: new Map([['home', await createOpenAICompleter(m, () => 'sk-home-secret')]]) });
+    for (const h of ['openai-organization', 'openai-project', 'x-env-secret']) assert.equal(home.stats.headers.get(h), undefined, h);
+    // Configured for this origin (the CLI's keys.json): sent, to this origin only.
+    const configured = await createOpenAICompleter(m, (origin) => (origin === home.origin ? { apiKey: 'sk-home-secret', organization: 'org-mine', project: 'proj_mine' } : undefined));
+    await runRequests(makeItems(m, 1, 1, 'c2'), { store, completers: new Map([['home', configured]]) });
+    store.close();
+    assert.deepEqual([...home.stats.headers.get('openai-organization') ?? []], ['org-mine']);
+    assert.deepEqual([...home.stats.headers.get('openai-project') ?? []], ['proj_mine']);
+  } finally {
+    for (const [k, v] of [['OPENAI_ORG_ID', saved.org], ['OPENAI_PROJECT_ID', saved.project], ['OPENAI_CUSTOM_HEADERS', saved.custom]] as const) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+});

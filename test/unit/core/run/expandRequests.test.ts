@@ -62,7 +62,7 @@ test('estimate: requests (n vs repeated), cache, tokens by condition, cost', asy
 
 test('replay answers from the recorded GPT-3.5 completions, labelled recorded; unrecorded items fail without retry', async () => {
   const ws = await makeRunWorkspace(['Q19'], 2);
-  const replay: ModelSpec = { id: 'r', kind: 'replay', completions: COMPLETIONS };
+  const replay: ModelSpec = { id: 'r', kind: 'replay', completions: 'recorded' };
   const exp = await openExperiment(ws.write({ samples: 5, models: [replay], conditions: conditions.map((c) => ({ ...c, model: 'r' })) }, 'r.experiment.json'), createTemplateRenderer);
   const completer = createReplayCompleter(replay, COMPLETIONS);
   assert.equal(completer.recorded, true);

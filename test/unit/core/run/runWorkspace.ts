@@ -4,6 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ExperimentSpec, ModelSpec } from '../../../../src/core/experiment';
 import { importWvsRespondents } from '../../../../src/core/persona/importWvsRespondents';
+import { parseRecordedFileName } from '../../../../src/core/recorded/parseRecordedFileName';
 import { loadPaperSurvey } from '../../../../src/core/survey/loadPaperSurvey';
 import { tempDir } from './helpers';
 
@@ -26,7 +27,12 @@ export async function makeRunWorkspace(questions = ['Q19', 'Q42', 'Q62'], person
   const personas = importWvsRespondents(fs.readFileSync(path.join(DATA, 'wvs/eg_wvs_wave7_v7_n303.csv'), 'utf8'), { file: 'eg.csv', country: 'egypt', skipIncomplete: true });
   fs.writeFileSync(path.join(dir, 'personas.jsonl'), personas.slice(0, personaCount).map((p) => JSON.stringify(p)).join('\n') + '\n');
   fs.cpSync(path.join(ROOT, 'prompts'), path.join(dir, 'prompts'), { recursive: true });
-  const replay: ModelSpec = { id: 'gpt35-recorded', kind: 'replay', completions: COMPLETIONS };
+  // The recorded answers of these questions, copied in: a run reads only files inside its workspace.
+  fs.cpSync(COMPLETIONS, path.join(dir, 'recorded'), { recursive: true, filter: (src) => {
+    const info = parseRecordedFileName(path.basename(src));
+    return !info || questions.includes(info.questionId);
+  } });
+  const replay: ModelSpec = { id: 'gpt35-recorded', kind: 'replay', completions: 'recorded' };
   const write = (spec: Partial<ExperimentSpec>, name = 'test.experiment.json'): string => {
     const full = {
       name: 'test run', survey: 'wvs.survey.json', personas: 'personas.jsonl', samples: 5, models: [replay],

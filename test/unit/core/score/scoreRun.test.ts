@@ -48,9 +48,11 @@ async function writeReplayRun(): Promise<{ dir: string; lines: string[] }> {
     }
   }
   const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'score-run-'));
+  // A run reads only files inside its workspace: the experiment, its survey and personas are copied in.
+  for (const f of [path.basename(EXPERIMENT), 'survey', 'personas']) fs.cpSync(path.join(EXAMPLE, f), path.join(ws, f), { recursive: true });
   const dir = path.join(ws, '.alignment/runs/replay-1');
   fs.mkdirSync(dir, { recursive: true });
-  const manifest: RunManifest = { runId: 'replay-1', experimentFile: EXPERIMENT, experiment: spec, createdAt: new Date(0).toISOString(), plannedRequests: lines.length, recorded: true, status: 'completed' };
+  const manifest: RunManifest = { runId: 'replay-1', experimentFile: path.basename(EXPERIMENT), experiment: spec, createdAt: new Date(0).toISOString(), plannedRequests: lines.length, recorded: true, status: 'completed' };
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   fs.writeFileSync(path.join(dir, 'responses.jsonl'), `${lines.join('\n')}\n`);
   return { dir, lines };
@@ -208,7 +210,7 @@ test('the CLI score, the panel view model and the exports show identical numbers
   assert.deepEqual(corrupted.exported.view.read.quarantined.map((q) => q.line), [10]);
   assert.ok(corrupted.report.warnings.some((w) => /quarantined/.test(w)));
   const strict = await captured(() => scoreCommand([dir, '--strict']));
-  assert.equal(strict.code, 1);
+  assert.equal(strict.code, 2, 'a bad line with --strict is bad input: exit 2, as in every command');
   assert.match(strict.stderr, /responses\.jsonl:10:1/);
   fs.rmSync(ws, { recursive: true, force: true });
 });
