@@ -1,7 +1,7 @@
 import { InputError } from '../errors';
 import type { Diagnostic, Lang, Persona, Question } from '../model';
 import { countChatTokens, type Tokenizer } from './tokenizer';
-import { directionOf } from './templatePair';
+import { directionOf } from '../template/textDirection';
 import { estimateCost } from './estimateCost';
 import { flattenVariables } from './flattenVariables';
 import type { ModelOption, PreviewPane, PreviewRender, ResolvedSelection } from './previewModel';

@@ -4,6 +4,7 @@ import type { ResponseRecord } from '../experiment';
 import { parseAnswer } from '../score/parseAnswer';
 import { buildPromptContext } from '../template/buildPromptContext';
 import { renderPrompt } from '../template/renderPrompt';
+import { loadPartialsSync } from '../template/templateFiles';
 import type { LoadedRun } from './loadRunResults';
 import { cellKey } from './loadRunResults';
 import type { DrillDown, DropReason } from './types';
@@ -80,7 +81,7 @@ function readCell(run: LoadedRun, personaId: string, questionId: string): Respon
   }
 }
 
-/** A template's source, its partials (`partials/*.hbs` beside it) and the line where the question is laid out. */
+/** A template's source, its partials (the same conventions as the run: templateFiles.ts) and the question's line. */
 function readTemplate(file: string): { source: string; line: number; partials: Record<string, string> } | null {
   let source: string;
   try {
@@ -88,12 +89,7 @@ function readTemplate(file: string): { source: string; line: number; partials: R
   } catch {
     return null;
   }
-  const partials: Record<string, string> = {};
-  const dir = path.join(path.dirname(file), 'partials');
-  try {
-    for (const f of fs.readdirSync(dir)) if (f.endsWith('.hbs')) partials[f.slice(0, -4)] = fs.readFileSync(path.join(dir, f), 'utf8');
-  } catch { /* no partials folder */ }
-  return { source, line: questionLine(source), partials };
+  return { source, line: questionLine(source), partials: loadPartialsSync(file) };
 }
 
 /** 1-based line of the first `{{… question …}}` expression (where the question text is rendered), else 1. */
