@@ -8,7 +8,7 @@ import { resolveSelection } from '../../core/preview/resolveSelection';
 import { RenderScheduler } from '../../core/preview/RenderScheduler';
 import { isPartialFile, partialFiles, partialsFolderOf, templatePair } from '../../core/template/templateFiles';
 import { templatePromptEngine } from '../../core/preview/templatePromptEngine';
-import { countChatTokens, loadTokenizer, type Tokenizer } from '../../core/preview/tokenizer';
+import { countChatTokens, loadTokenizer, type Tokenizer } from '../../core/run/tokenizer';
 import type { PreviewFromWebview, PreviewPersistedData, PreviewToWebview } from '../../shared/protocol';
 import { isObject, parsePreviewFromWebview } from '../../shared/protocol';
 import type { SelectionService, WorkspaceSelection } from '../selection/SelectionService';
