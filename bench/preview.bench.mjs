@@ -15,7 +15,7 @@ const require = createRequire(import.meta.url);
 const out = (p) => require(path.join(ROOT, 'out/src', p));
 const { buildPreviewRender, PaneCache } = out('core/preview/buildPreviewRender.js');
 const { templatePromptEngine } = out('core/preview/templatePromptEngine.js');
-const { loadTokenizer } = out('core/preview/tokenizer.js');
+const { loadTokenizer } = out('core/run/tokenizer.js');
 const { parseSurvey } = out('core/survey/parseSurvey.js');
 const { parsePersonas } = out('core/persona/parsePersonas.js');
 

@@ -20,14 +20,14 @@ const { loadPaperSurvey } = core('survey/loadPaperSurvey.js');
 const { importWvsRespondents } = core('persona/importWvsRespondents.js');
 const { buildPromptContext } = core('template/buildPromptContext.js');
 const { renderPrompt } = core('template/renderPrompt.js');
-const { loadPartials } = core('template/loadPartials.js');
+const { loadPartials } = core('template/templateFiles.js');
 
 const survey = await loadPaperSurvey(path.join(DATA, 'wvs'));
 const csv = path.join(DATA, 'wvs/eg_wvs_wave7_v7_n303.csv');
 const t0 = performance.now();
 const personas = importWvsRespondents(fs.readFileSync(csv, 'utf8'), { file: csv });
 const importMs = performance.now() - t0;
-const partials = await loadPartials(path.join(ROOT, 'prompts'));
+const partials = await loadPartials(path.join(ROOT, 'prompts', 'persona.en.hbs'));
 const templates = { en: fs.readFileSync(path.join(ROOT, 'prompts/persona.en.hbs'), 'utf8'), ar: fs.readFileSync(path.join(ROOT, 'prompts/persona.ar.hbs'), 'utf8') };
 
 function renderAll() {

@@ -1,8 +1,8 @@
 import { InputError } from '../errors';
 import type { Diagnostic, Lang, Persona, Question } from '../model';
-import { countChatTokens, type Tokenizer } from './tokenizer';
-import { directionOf } from './templatePair';
-import { estimateCost } from './estimateCost';
+import { countChatTokens, type Tokenizer } from '../run/tokenizer';
+import { directionOf } from '../template/textDirection';
+import { estimateCost } from '../run/estimateCost';
 import { flattenVariables } from './flattenVariables';
 import type { ModelOption, PreviewPane, PreviewRender, ResolvedSelection } from './previewModel';
 import type { PromptEngine } from './promptEngine';

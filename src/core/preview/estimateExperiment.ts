@@ -1,5 +1,7 @@
 import type { ConditionSpec, ExperimentSpec } from '../experiment';
 import type { Persona, Question } from '../model';
+import { selectPersonas } from '../run/selectPersonas';
+import { selectQuestions } from '../run/selectQuestions';
 import type { ExperimentEstimate, ModelOption } from './previewModel';
 
 export interface ExperimentEstimateInput {
@@ -14,22 +16,6 @@ export interface ExperimentEstimateInput {
   countItem(condition: ConditionSpec, persona: Persona, question: Question, variant: number): number;
   /** Items rendered per condition at most; the rest are extrapolated from their mean. */
   maxSamplesPerCondition?: number;
-}
-
-/** The personas an experiment uses: its filter (countries, ids, limit) in file order. */
-export function selectPersonas(personas: readonly Persona[], spec: ExperimentSpec): Persona[] {
-  const f = spec.personaFilter ?? {};
-  const countries = f.countries?.map((c) => c.toLowerCase());
-  let out = personas.filter((p) => (!countries || countries.includes(p.country.toLowerCase())) && (!f.ids || f.ids.includes(p.id)));
-  if (f.limit !== undefined) out = out.slice(0, f.limit);
-  return out;
-}
-
-/** The questions an experiment asks, in the experiment's order ("all" or absent = every question). */
-export function selectQuestions(questions: readonly Question[], spec: ExperimentSpec): Question[] {
-  if (!spec.questions || spec.questions === 'all') return [...questions];
-  const byId = new Map(questions.map((q) => [q.id, q]));
-  return spec.questions.map((id) => byId.get(id)).filter((q): q is Question => q !== undefined);
 }
 
 /**

@@ -1,9 +1,10 @@
 // The preview's view model: plain JSON data the host computes (pure, in core) and the webview draws.
 // Shared by src/core/preview/*, src/shared/protocol.ts and webview/preview/*; no behaviour here.
 import type { ChatMessage, Diagnostic, Lang } from '../model';
+import type { TokenEncoding } from '../run/tokenizer';
 
 /** BPE encodings the preview can count with (gpt-tokenizer). */
-export type TokenEncoding = 'o200k_base' | 'cl100k_base';
+export type { TokenEncoding };
 
 /** Which panes are visible. */
 export type PaneMode = 'both' | 'en' | 'ar';

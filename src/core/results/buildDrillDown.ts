@@ -4,7 +4,7 @@ import type { ResponseRecord } from '../experiment';
 import { parseAnswer } from '../score/parseAnswer';
 import { buildPromptContext } from '../template/buildPromptContext';
 import { renderPrompt } from '../template/renderPrompt';
-import { isWithin, realPathOf } from '../workspace/containPath';
+import { loadPartialsSync } from '../template/templateFiles';
 import type { LoadedRun } from './loadRunResults';
 import { cellKey } from './loadRunResults';
 import type { DrillDown, DropReason } from './types';
@@ -89,7 +89,7 @@ function readCell(run: LoadedRun, personaId: string, questionId: string): Respon
   }
 }
 
-/** A template's source, its partials (`partials/*.hbs` beside it) and the line where the question is laid out. */
+/** A template's source, its partials (the same conventions as the run: templateFiles.ts; only those inside the workspace) and the question's line. */
 function readTemplate(file: string, root: string): { source: string; line: number; partials: Record<string, string> } | null {
   let source: string;
   try {
@@ -97,16 +97,7 @@ function readTemplate(file: string, root: string): { source: string; line: numbe
   } catch {
     return null;
   }
-  const partials: Record<string, string> = {};
-  const dir = path.join(path.dirname(file), 'partials');
-  try {
-    for (const f of fs.readdirSync(dir)) {
-      const partial = path.join(dir, f);
-      const real = f.endsWith('.hbs') ? realPathOf(partial) : undefined;
-      if (real && isWithin(realPathOf(root) ?? root, real)) partials[f.slice(0, -4)] = fs.readFileSync(partial, 'utf8');
-    }
-  } catch { /* no partials folder */ }
-  return { source, line: questionLine(source), partials };
+  return { source, line: questionLine(source), partials: loadPartialsSync(file, { root }) };
 }
 
 /** 1-based line of the first `{{… question …}}` expression (where the question text is rendered), else 1. */

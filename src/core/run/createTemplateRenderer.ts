@@ -1,9 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import * as path from 'node:path';
 import { InputError } from '../errors';
 import type { ConditionSpec } from '../experiment';
 import { buildPromptContext } from '../template/buildPromptContext';
-import { loadPartials } from '../template/loadPartials';
+import { loadPartials } from '../template/templateFiles';
 import { renderPrompt } from '../template/renderPrompt';
 import type { PromptRenderer } from './expandRequests';
 import type { RendererFactory } from './openExperiment';
@@ -23,7 +22,7 @@ export const createTemplateRenderer: RendererFactory = async (spec, resolve, _qu
     } catch {
       throw new InputError(`template not found: ${c.template}`, { file, line: 1, column: 1 }, 'template');
     }
-    templates.set(c.id, { file, source, partials: await loadPartials(path.dirname(file), { root }) });
+    templates.set(c.id, { file, source, partials: await loadPartials(file, { root }) });
   }
   const render: PromptRenderer = (condition: ConditionSpec, persona, question, variant) => {
     const t = templates.get(condition.id)!;

@@ -1,5 +1,5 @@
 import type { ModelSpec } from '../experiment';
-import { encodingForModel, loadTokenizer, type Tokenizer } from '../preview/tokenizer';
+import { encodingForModel, loadTokenizer, type Tokenizer } from './tokenizer';
 import type { TokenCounter } from './estimateRun';
 
 /**

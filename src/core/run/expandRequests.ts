@@ -1,6 +1,7 @@
 import type { ConditionSpec, ExperimentSpec, ModelSpec } from '../experiment';
 import type { ChatMessage, Persona, Question } from '../model';
-import { selectPersonas, selectQuestions } from '../preview/estimateExperiment';
+import { selectPersonas } from './selectPersonas';
+import { selectQuestions } from './selectQuestions';
 import { requestHash, requestHashBase } from './requestHash';
 import type { WorkItem } from './WorkItem';
 

@@ -1,7 +1,7 @@
 import type { Lang, Persona, Question } from '../model';
+import { directionOf } from './textDirection';
 import type { PromptContext, PromptPersona, PromptQuestion } from './PromptContext';
 
-const RTL = new Set(['ar', 'fa', 'he', 'ur']);
 
 /** Why a prompt cannot be built: the persona or question lacks the language or variant. */
 export class PromptContextError extends Error {
@@ -66,7 +66,7 @@ function questionPart(question: Question, variant: number, lang: Lang): PromptQu
 export function buildPromptContext(persona: Persona, question: Question, variant: number, lang: Lang): PromptContext {
   return {
     lang,
-    dir: RTL.has(lang.split('-')[0]) ? 'rtl' : 'ltr',
+    dir: directionOf(lang),
     persona: personaPart(persona, lang),
     question: questionPart(question, variant, lang),
   };

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ConditionSpec } from '../../core/experiment';
 import { buildPreviewRender, PaneCache, type TemplateSource } from '../../core/preview/buildPreviewRender';
@@ -5,9 +6,9 @@ import { estimateExperiment, sumEstimates } from '../../core/preview/estimateExp
 import type { PreviewRender, PreviewSelection, TokenEncoding } from '../../core/preview/previewModel';
 import { resolveSelection } from '../../core/preview/resolveSelection';
 import { RenderScheduler } from '../../core/preview/RenderScheduler';
-import { templatePair } from '../../core/preview/templatePair';
+import { isPartialFile, partialFiles, partialsFolderOf, templatePair } from '../../core/template/templateFiles';
 import { templatePromptEngine } from '../../core/preview/templatePromptEngine';
-import { countChatTokens, loadTokenizer, type Tokenizer } from '../../core/preview/tokenizer';
+import { countChatTokens, loadTokenizer, type Tokenizer } from '../../core/run/tokenizer';
 import type { PreviewFromWebview, PreviewPersistedData, PreviewToWebview } from '../../shared/protocol';
 import { isObject, parsePreviewFromWebview } from '../../shared/protocol';
 import type { SelectionService, WorkspaceSelection } from '../selection/SelectionService';
@@ -280,16 +281,16 @@ export class PreviewPanel implements vscode.Disposable {
     return undefined;
   }
 
-  /** Partials of a template: `partials/<name>.hbs` beside it (the template engine's convention). */
+  /** Partials of a template, by the template-file conventions (core/template/templateFiles.ts) the run uses too. */
   private partials(template: vscode.Uri): Promise<Record<string, string>> {
-    const dir = vscode.Uri.joinPath(template, '..', 'partials');
+    const dir = template.with({ path: partialsFolderOf(template.path, path.posix) });
     let p = this.partialsCache.get(dir.toString());
     if (!p) {
       p = (async () => {
         const out: Record<string, string> = {};
         const entries = await vscode.workspace.fs.readDirectory(dir).then((e) => e, () => [] as [string, vscode.FileType][]);
-        for (const [name, type] of entries) {
-          if (type === vscode.FileType.File && name.endsWith('.hbs')) out[name.slice(0, -4)] = (await this.texts.read(vscode.Uri.joinPath(dir, name))) ?? '';
+        for (const { file, name } of partialFiles(entries.filter(([, type]) => type === vscode.FileType.File).map(([n]) => n))) {
+          out[name] = (await this.texts.read(vscode.Uri.joinPath(dir, file))) ?? '';
         }
         return out;
       })();
@@ -299,7 +300,7 @@ export class PreviewPanel implements vscode.Disposable {
   }
 
   private isPartial(uri: vscode.Uri): boolean {
-    return /\/partials\/[^/]+\.hbs$/.test(uri.path);
+    return isPartialFile(uri.path);
   }
 
   /** The pair's files and its partials re-render the preview. */

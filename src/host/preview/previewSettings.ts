@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelSpec } from '../../core/experiment';
-import { encodingForModel } from '../../core/preview/tokenizer';
+import { encodingForModel } from '../../core/run/tokenizer';
 import type { ModelOption, TokenEncoding } from '../../core/preview/previewModel';
 
 /** The preview's settings (`alignmentStudio.preview.*`), read fresh on every use. */

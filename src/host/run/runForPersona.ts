@@ -11,6 +11,7 @@ import { parseExperiment } from '../../core/run/parseExperiment';
 import { prepareRun } from '../../core/run/prepareRun';
 import { readResponses } from '../../core/run/readRun';
 import { RESPONSES_FILE } from '../../core/run/RunStore';
+import { isTemplateFile, templateLanguage } from '../../core/template/templateFiles';
 import type { ApiKeyStore } from '../apiKeyStore';
 import type { SelectionService } from '../selection/SelectionService';
 import { personaPickItem } from '../selection/selectPersonaCommand';
@@ -72,7 +73,7 @@ export async function runForPersona(deps: RunForPersonaDeps, args: RunForPersona
   const expDir = path.dirname(experimentFile);
   const templateRel = path.relative(expDir, template.fsPath).split(path.sep).join('/');
   const using = base.conditions.filter((c) => path.resolve(expDir, c.template) === template.fsPath);
-  const lang = using[0]?.lang ?? /\.([a-z]{2,3})\.(hbs|handlebars)$/i.exec(template.fsPath)?.[1] ?? 'en';
+  const lang = using[0]?.lang ?? templateLanguage(template.fsPath) ?? 'en';
   const allModels = [...base.models, ...settingsModels.filter((m) => !base.models.some((b) => b.id === m.id))];
 
   const personaId = args.personaId ?? (!args.pick && sel.persona ? sel.persona.id : await pickPersona(sel.personas, sel.persona?.id));
@@ -167,7 +168,7 @@ async function resolveTemplate(arg: vscode.Uri | string | undefined): Promise<vs
     return path.isAbsolute(arg) || !folder ? vscode.Uri.file(arg) : vscode.Uri.joinPath(folder.uri, arg);
   }
   const active = vscode.window.activeTextEditor?.document.uri;
-  if (active && /\.(hbs|handlebars)$/i.test(active.path)) return active;
+  if (active && isTemplateFile(active.path)) return active;
   const files = (await vscode.workspace.findFiles('**/*.hbs', '**/{node_modules,.alignment}/**', 200)).filter((f) => !/\/partials\//.test(f.path));
   if (files.length === 0) {
     void vscode.window.showWarningMessage('Alignment Studio: no prompt templates (*.hbs) in this workspace.');

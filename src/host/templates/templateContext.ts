@@ -1,7 +1,7 @@
 import { buildPromptContext } from '../../core/template/buildPromptContext';
 import type { PromptContext } from '../../core/template/PromptContext';
 import { SAMPLE_CONTEXT } from '../../core/template/sampleContext';
-import { templateLanguage } from '../../core/template/templateLanguage';
+import { templateLanguage } from '../../core/template/templateFiles';
 import type { WorkspaceSelection } from '../selection/SelectionService';
 
 /**

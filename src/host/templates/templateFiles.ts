@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
-import { partialName } from '../../core/template/loadPartials';
+import * as path from 'node:path';
+import { isTemplateFile, partialFiles, partialsFolderOf } from '../../core/template/templateFiles';
 
 /** Documents the template features apply to: Handlebars files (by language id or extension). */
 export const TEMPLATE_SELECTOR: vscode.DocumentSelector = [
@@ -10,13 +11,12 @@ export const TEMPLATE_SELECTOR: vscode.DocumentSelector = [
 
 /** True for a prompt template document. */
 export function isTemplate(doc: vscode.TextDocument): boolean {
-  return doc.languageId === 'handlebars' || /\.(hbs|handlebars)$/i.test(doc.uri.path);
+  return doc.languageId === 'handlebars' || isTemplateFile(doc.uri.path);
 }
 
 /** The partials folder of a template: `<dir>/partials`, or the template's own folder when it is a partial. */
 export function partialsFolder(template: vscode.Uri): vscode.Uri {
-  const dir = vscode.Uri.joinPath(template, '..');
-  return dir.path.endsWith('/partials') ? dir : vscode.Uri.joinPath(dir, 'partials');
+  return template.with({ path: partialsFolderOf(template.path, path.posix) });
 }
 
 /** Partial name → source for a template (open documents win over files on disk). */
@@ -29,11 +29,10 @@ export async function readPartials(template: vscode.Uri): Promise<Record<string,
     return {};
   }
   const out: Record<string, string> = {};
-  for (const [name, type] of entries) {
-    if (type !== vscode.FileType.File || !/\.(hbs|handlebars)$/i.test(name)) continue;
-    const uri = vscode.Uri.joinPath(folder, name);
+  for (const { file, name } of partialFiles(entries.filter(([, type]) => type === vscode.FileType.File).map(([n]) => n))) {
+    const uri = vscode.Uri.joinPath(folder, file);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
-    out[partialName(name)] = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    out[name] = open ? open.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
   }
   return out;
 }

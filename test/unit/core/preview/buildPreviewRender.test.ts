@@ -4,7 +4,7 @@ import { InputError } from '../../../../src/core/errors';
 import { buildPreviewRender, PaneCache, type PreviewInput } from '../../../../src/core/preview/buildPreviewRender';
 import type { ModelOption } from '../../../../src/core/preview/previewModel';
 import type { PromptEngine } from '../../../../src/core/preview/promptEngine';
-import { loadTokenizer } from '../../../../src/core/preview/tokenizer';
+import { loadTokenizer } from '../../../../src/core/run/tokenizer';
 import { miniEngine, personas, questions } from './fixture';
 
 const EN = '---system---\nImagine you are a {{persona.marital_status}} {{persona.sex}} from {{persona.region}}, {{persona.country}}. You are {{persona.age}} years of age.\n---user---\nQuestion: {{question.text}}\nOptions:\n{{#each question.options}}({{@index}}) {{this}}\n{{/each}}';

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ExperimentSpec } from '../../../../src/core/experiment';
-import { estimateExperiment, selectPersonas, selectQuestions, sumEstimates } from '../../../../src/core/preview/estimateExperiment';
+import { estimateExperiment, sumEstimates } from '../../../../src/core/preview/estimateExperiment';
+import { selectPersonas } from '../../../../src/core/run/selectPersonas';
+import { selectQuestions } from '../../../../src/core/run/selectQuestions';
 import type { ModelOption } from '../../../../src/core/preview/previewModel';
 import { personas, questions } from './fixture';
 

@@ -4,7 +4,7 @@ import { expressionAtCursor } from '../../../../src/core/template/expressionAtCu
 import { lookupPath } from '../../../../src/core/template/lookupPath';
 import { SAMPLE_CONTEXT } from '../../../../src/core/template/sampleContext';
 import { schemaPaths, templateSchema } from '../../../../src/core/template/templateSchema';
-import { templateLanguage } from '../../../../src/core/template/templateLanguage';
+import { templateLanguage } from '../../../../src/core/template/templateFiles';
 
 test('expressionAtCursor: inside {{ }} only, with the sigil and the path being typed', () => {
   assert.deepEqual(expressionAtCursor('Hello {{persona.re'), { sigil: '', path: 'persona.re', head: true });

@@ -8,7 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import type { Survey } from '../../../../src/core/model';
 import { loadPaperSurvey } from '../../../../src/core/survey/loadPaperSurvey';
 import { buildPromptContext } from '../../../../src/core/template/buildPromptContext';
-import { loadPartials } from '../../../../src/core/template/loadPartials';
+import { loadPartials } from '../../../../src/core/template/templateFiles';
 import { renderPrompt } from '../../../../src/core/template/renderPrompt';
 import { importCountry } from '../persona/wvsFixture';
 import { ROOT, SELECTED, WVS, readText, recorded } from '../workspace/sharedData';
@@ -50,7 +50,7 @@ const us = importCountry('us');
 
 before(async () => {
   survey = await loadPaperSurvey(WVS);
-  partials = await loadPartials(path.join(ROOT, 'prompts'));
+  partials = await loadPartials(path.join(ROOT, 'prompts', 'persona.en.hbs'));
 });
 
 function render(name: string, lang: 'en' | 'ar', persona: (typeof egypt)[number], qid: string, variant: number) {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { directionOf, templatePair } from '../../../../src/core/preview/templatePair';
+import { templatePair } from '../../../../src/core/template/templateFiles';
+import { directionOf } from '../../../../src/core/template/textDirection';
 
 test('templatePair pairs x.en.hbs with x.ar.hbs in the same folder', () => {
   const p = templatePair('prompts/persona.en.hbs');

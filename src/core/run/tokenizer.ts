@@ -1,5 +1,7 @@
 import type { ChatMessage } from '../model';
-import type { TokenEncoding } from './previewModel';
+
+/** The BPE encodings gpt-tokenizer offers (OpenAI's current and previous ones). */
+export type TokenEncoding = 'o200k_base' | 'cl100k_base';
 
 /** Counts the BPE tokens of a text with one encoding. */
 export interface Tokenizer {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { countChatTokens, encodingForModel, loadTokenizer } from '../../../../src/core/preview/tokenizer';
-import { estimateCost } from '../../../../src/core/preview/estimateCost';
+import { countChatTokens, encodingForModel, loadTokenizer } from '../../../../src/core/run/tokenizer';
+import { estimateCost } from '../../../../src/core/run/estimateCost';
 import type { ModelOption } from '../../../../src/core/preview/previewModel';
 
 test('encodingForModel: cl100k for GPT-3.5/GPT-4, o200k for GPT-4o and later and unknown names', () => {
