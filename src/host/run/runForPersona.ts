@@ -12,6 +12,7 @@ import { prepareRun } from '../../core/run/prepareRun';
 import { readResponses } from '../../core/run/readRun';
 import { RESPONSES_FILE } from '../../core/run/RunStore';
 import type { ApiKeyStore } from '../apiKeyStore';
+import { requireTrust } from '../workspaceTrust';
 import type { SelectionService } from '../selection/SelectionService';
 import { personaPickItem } from '../selection/selectPersonaCommand';
 import type { AnswersDocumentProvider } from './AnswersDocumentProvider';
@@ -54,6 +55,7 @@ export interface RunForPersonaDeps {
  */
 export async function runForPersona(deps: RunForPersonaDeps, args: RunForPersonaArgs = {}): Promise<PersonaRunResult | undefined> {
   const { selection, log } = deps;
+  if (!requireTrust('Run for persona', log)) return undefined;
   const template = await resolveTemplate(args.template);
   if (!template) return undefined;
   const sel = await selection.ready();
