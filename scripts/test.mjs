@@ -93,8 +93,11 @@ async function ensureTools() {
 
 async function integrationLayer() {
   const t = Date.now();
-  const r = await run(process.execPath, ['test/harness/runIntegration.mjs']);
-  record('integration', lastCounts(r.out), r.code, Date.now() - t);
+  // Twice: a trusted workspace (every suite but restricted*), then an untrusted one in Restricted Mode (restricted*).
+  const trusted = await run(process.execPath, ['test/harness/runIntegration.mjs']);
+  const untrusted = await run(process.execPath, ['test/harness/runIntegration.mjs', '--restricted']);
+  const [a, b] = [lastCounts(trusted.out), lastCounts(untrusted.out)];
+  record('integration', a && b ? { passed: a.passed + b.passed, failed: a.failed + b.failed } : null, trusted.code || untrusted.code, Date.now() - t);
 }
 
 async function e2eLayer() {

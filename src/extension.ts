@@ -57,6 +57,8 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
     // Not in the palette: lets tests and tools read what the preview last rendered and painted.
     vscode.commands.registerCommand('alignmentStudio.preview.state', () => PreviewPanel.snapshot()),
     vscode.commands.registerCommand('alignmentStudio.openResults', (run?: vscode.Uri) => ResultsPanel.show(uri, log, run)),
+    // Not in the palette: sends a request to the results panel as its webview would (same validation), for tests.
+    vscode.commands.registerCommand('alignmentStudio.results.request', (method: string, params: unknown) => ResultsPanel.request(method, params)),
     runStatus,
     runner,
     vscode.commands.registerCommand('alignmentStudio.runExperiment', (file?: vscode.Uri, options?: RunOptions) => runExperimentCommand(runner, file, options)),
@@ -75,8 +77,10 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
     vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, { deserializeWebviewPanel: async (panel) => ResultsPanel.revive(panel, uri, log) }),
   );
 
-  // Not awaited: a notification, only when a run was interrupted by a crash or a reload.
+  // Not awaited: a notification, only when a run was interrupted by a crash or a reload (never in Restricted Mode:
+  // then it is offered once the user trusts the workspace).
   setTimeout(() => void runner.offerResume(), 2000);
+  context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void runner.offerResume()));
   const end = performance.now();
   // Our own cost, as VS Code's "Running Extensions" counts it: loading the code plus the activate() call (the host's
   // scheduling between the two is not ours).

@@ -44,12 +44,13 @@ export function installVsix(runDir, vsix) {
 }
 
 /**
- * @param {{ runDir: string, env?: Record<string,string>, port?: number, host?: string, logToConsole?: boolean }} o
+ * @param {{ runDir: string, env?: Record<string,string>, port?: number, host?: string, logToConsole?: boolean, workspaceTrust?: boolean }} o
  * @returns {Promise<{ url: string, stop: () => Promise<void>, process: import('node:child_process').ChildProcess }>}
  */
-export async function startCodeServer({ runDir, env = {}, port = 0, host = '127.0.0.1', logToConsole = false }) {
+export async function startCodeServer({ runDir, env = {}, port = 0, host = '127.0.0.1', logToConsole = false, workspaceTrust = false }) {
+  // workspaceTrust: keep VS Code's workspace trust on (with it off every folder is trusted), for the Restricted Mode suite.
   const child = spawn(NODE24, [CODE_SERVER, ...commonArgs(runDir), '--auth', 'none', '--bind-addr', `${host}:${port}`,
-    '--disable-telemetry', '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-telemetry', '--disable-update-check', ...(workspaceTrust ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     '--ignore-last-opened', '--vscode-option', 'enable-smoke-test-driver'],
   { env: serverEnv(runDir, env), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = fs.createWriteStream(path.join(runDir, 'server.log'));

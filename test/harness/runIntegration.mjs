@@ -2,6 +2,8 @@
 // code-server + headless chromium opening the workbench with extensionDevelopmentPath / extensionTestsPath.
 // The workspace is a fresh copy of examples/wvs-egypt-us, so tests never write into the repository.
 // Exit code 0 = every test passed. Prints "N passed, N failed".
+// --restricted: the same with workspace trust on and the folder untrusted (Restricted Mode), running only the
+// suite/restricted*.test.js files (the normal pass runs every other suite).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,14 +15,16 @@ if (!toolsInstalled()) {
   console.error('[integration] VS Code test tools missing: run test/harness/install-tools.sh');
   process.exit(3);
 }
+const restricted = process.argv.includes('--restricted');
 const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'as-int-'));
-prepareRunDir(runDir);
+// Restricted Mode: trust on, never asked at start-up, so the fresh folder opens untrusted.
+prepareRunDir(runDir, restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'never', 'security.workspace.trust.untrustedFiles': 'open' } : {});
 const workspace = path.join(runDir, 'workspace');
 fs.cpSync(fs.existsSync(EXAMPLE_WORKSPACE) ? EXAMPLE_WORKSPACE : path.join(ROOT, 'examples'), workspace, { recursive: true, filter: (src) => !src.includes(`${path.sep}.alignment${path.sep}runs`) });
 const resultsFile = path.join(runDir, 'results.json');
 const t0 = Date.now();
-const server = await startCodeServer({ runDir, env: { EXT_TEST_RESULTS: resultsFile, ALIGNMENT_STUDIO_TEST_WORKSPACE: workspace, ALIGNMENT_STUDIO_REPO: ROOT } });
-console.log(`[integration] code-server at ${server.url} (run dir ${runDir})`);
+const server = await startCodeServer({ runDir, workspaceTrust: restricted, env: { EXT_TEST_RESULTS: resultsFile, ALIGNMENT_STUDIO_TEST_WORKSPACE: workspace, ALIGNMENT_STUDIO_REPO: ROOT, ALIGNMENT_STUDIO_RESTRICTED: restricted ? '1' : '' } });
+console.log(`[integration] code-server at ${server.url} (run dir ${runDir})${restricted ? ', Restricted Mode' : ''}`);
 
 const authority = new URL(server.url).host;
 const remote = (p) => `vscode-remote://${authority}${encodeURI(path.resolve(p))}`;

@@ -6,7 +6,9 @@ import Mocha from 'mocha';
 export function run(): Promise<void> {
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60000, reporter: 'spec' });
   const dir = path.join(__dirname, 'suite');
-  for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.test.js')) mocha.addFile(path.join(dir, f));
+  // The Restricted Mode pass (runIntegration.mjs --restricted) runs the restricted* suites only; the normal pass the others.
+  const restricted = process.env.ALIGNMENT_STUDIO_RESTRICTED === '1';
+  for (const f of fs.readdirSync(dir).sort()) if (f.endsWith('.test.js') && f.startsWith('restricted') === restricted) mocha.addFile(path.join(dir, f));
   const resultsFile = process.env.EXT_TEST_RESULTS;
   const results: { passed: string[]; failed: Array<{ title: string; error: string }> } = { passed: [], failed: [] };
   return new Promise((resolve, reject) => {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { experimentPath } from '../workspaceFiles';
 import { InputError } from '../../core/errors';
 import type { ExperimentSpec, ModelSpec } from '../../core/experiment';
 import type { Persona, Question } from '../../core/model';
@@ -112,9 +113,11 @@ export class PreviewDataSource implements vscode.Disposable {
     const surveyUri = vscode.Uri.joinPath(uri, '..', spec.survey);
     const personasUri = vscode.Uri.joinPath(uri, '..', spec.personas);
     const t0 = performance.now();
+    // Only files inside the workspace folder are read (docs/security.md).
+    const contained = (field: string, relative: string) => Promise.resolve().then(() => readText(experimentPath(uri, relative, field)));
     const [survey, personas] = await Promise.all([
-      readText(surveyUri).then((t) => parseSurvey(t, vscode.workspace.asRelativePath(surveyUri))).catch((e: unknown) => { problems.push(messageOf(e)); return { questions: [] as Question[] }; }),
-      readText(personasUri).then((t) => parsePersonas(t, vscode.workspace.asRelativePath(personasUri))).catch((e: unknown) => { problems.push(messageOf(e)); return [] as Persona[]; }),
+      contained('survey', spec.survey).then((t) => parseSurvey(t, vscode.workspace.asRelativePath(surveyUri))).catch((e: unknown) => { problems.push(messageOf(e)); return { questions: [] as Question[] }; }),
+      contained('personas', spec.personas).then((t) => parsePersonas(t, vscode.workspace.asRelativePath(personasUri))).catch((e: unknown) => { problems.push(messageOf(e)); return [] as Persona[]; }),
     ]);
     // The pickers offer every persona and question of the files (the preview is for exploring); the
     // experiment's filter applies to its estimate, and its own personas and questions come first.

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { experimentPath } from '../workspaceFiles';
 import type { ConditionSpec } from '../../core/experiment';
 import { buildPreviewRender, PaneCache, type TemplateSource } from '../../core/preview/buildPreviewRender';
 import { estimateExperiment, sumEstimates } from '../../core/preview/estimateExperiment';
@@ -325,7 +326,7 @@ export class PreviewPanel implements vscode.Disposable {
     try {
       const sources = new Map<string, string>();
       for (const c of spec.conditions) {
-        const uri = vscode.Uri.joinPath(experimentUri, '..', c.template);
+        const uri = experimentPath(experimentUri, c.template, 'template'); // inside the workspace only
         sources.set(c.id, await readText(uri));
       }
       const tokenizers = new Map<string, Tokenizer>();

@@ -12,7 +12,8 @@ import { isObject } from '../../shared/protocol';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { attachProtocol } from '../webviewProtocol';
 import { exportResults } from './exportResults';
-import { findRuns, pickRun } from './findRuns';
+import { findRuns, pickRun, runOfWorkspace } from './findRuns';
+import { RestrictedModeError } from '../workspaceTrust';
 
 /**
  * The results panel: one per window. Loads and scores a run (cached per run directory until its files change),
@@ -28,6 +29,17 @@ export class ResultsPanel implements vscode.Disposable {
   private pending: vscode.Uri | undefined;
   private ready = false;
   private readonly cache = new Map<string, { stamp: string; run: Promise<LoadedRun> }>();
+  private readonly requests: Record<string, (params: unknown) => Promise<unknown>>;
+
+  /**
+   * Answers a request exactly as if the webview had sent it (same validation): for the integration tests, which
+   * cannot post from inside the webview. Rejects when no panel is open.
+   */
+  static request(method: string, params: unknown): Promise<unknown> {
+    const handler = ResultsPanel.current?.requests[method];
+    if (!handler) return Promise.reject(new Error(ResultsPanel.current ? `unknown method ${method}` : 'no results panel'));
+    return handler(params);
+  }
 
   /** Opens (or reveals) the panel on a run; with no run, asks which one (QuickPick) when there are several. */
   static async show(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, runUri?: unknown): Promise<ResultsPanel> {
@@ -54,8 +66,9 @@ export class ResultsPanel implements vscode.Disposable {
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'results', 'Alignment Results');
     const requests: { [M in keyof ResultsRequests]: (params: unknown) => Promise<ResultsRequests[M]['result']> } = {
       setPair: async (p) => this.setPair(param(p, 'pair', (v): v is [string, string] => Array.isArray(v) && v.length === 2 && v.every((x) => typeof x === 'string'))),
-      openRun: async (p) => { await this.open(vscode.Uri.parse(param(p, 'uri', isString))); return null; },
-      compare: async (p) => this.compareWith(vscode.Uri.parse(param(p, 'beforeUri', isString))),
+      // The webview is untrusted input: it may name only runs of this workspace (findRuns.ts).
+      openRun: async (p) => { await this.open(runOfWorkspace(param(p, 'uri', isString))); return null; },
+      compare: async (p) => this.compareWith(runOfWorkspace(param(p, 'beforeUri', isString))),
       personaCells: async (p) => personaQuestionCells(this.loaded().input, param(p, 'personaId', isString)),
       drill: async (p) => buildDrillDown(this.loaded(), param(p, 'personaId', isString), param(p, 'questionId', isString)),
       openTemplate: async (p) => { await this.openTemplate(param(p, 'condition', isString), param(p, 'line', (v): v is number => Number.isInteger(v))); return null; },
@@ -63,11 +76,13 @@ export class ResultsPanel implements vscode.Disposable {
         const format = param(p, 'format', (v): v is 'csv' | 'json' | 'html' => v === 'csv' || v === 'json' || v === 'html');
         const table = isObject(p) && typeof p.table === 'string' ? p.table : undefined;
         if (!this.view) throw new Error('no results loaded');
+        if (!vscode.workspace.isTrusted) throw new RestrictedModeError('Exporting results (it writes a file)');
         const file = await exportResults(this.extensionUri, this.view, this.comparison, format, table, vscode.workspace.workspaceFolders?.[0]?.uri);
         if (file) this.log.info(`results: exported ${format}${table ? ` ${table}` : ''} to ${file}`);
         return file;
       },
     };
+    this.requests = requests;
     this.disposables.push(
       attachProtocol(panel.webview, { onReady: (state) => this.onReady(state), requests }, (e) => this.log.error(String(e))),
       panel.onDidDispose(() => this.dispose()),
@@ -79,7 +94,7 @@ export class ResultsPanel implements vscode.Disposable {
     const runs = await findRuns();
     await this.post({ type: 'runs', runs });
     const saved = restoredState(restored);
-    const target = this.pending ?? (saved?.runUri ? vscode.Uri.parse(saved.runUri) : undefined) ?? (runs.length === 1 ? vscode.Uri.parse(runs[0].uri) : undefined);
+    const target = this.pending ?? (saved?.runUri ? restoredRun(saved.runUri, this.log) : undefined) ?? (runs.length === 1 ? vscode.Uri.parse(runs[0].uri) : undefined);
     this.pending = undefined;
     if (target) await this.open(target, saved?.pair);
   }
@@ -180,6 +195,16 @@ function param<T>(params: unknown, key: string, ok: (v: unknown) => v is T): T {
   const v = isObject(params) ? params[key] : undefined;
   if (!ok(v)) throw new Error(`invalid parameter "${key}"`);
   return v;
+}
+
+/** A run named by the webview's saved state: only a run of this workspace (else none). */
+function restoredRun(uri: string, log: vscode.LogOutputChannel): vscode.Uri | undefined {
+  try {
+    return runOfWorkspace(uri);
+  } catch (e) {
+    log.warn(`results: not restoring ${uri}: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
 }
 
 function restoredState(s: unknown): ResultsPanelState | undefined {

@@ -1,5 +1,8 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { RunManifest } from '../../core/experiment';
+import { isWithin, realPathOf } from '../../core/workspace/containPath';
 import type { ResultsRunSummary } from '../../shared/protocol';
 
 /** Runs in the workspace (`**\/.alignment/runs/*\/manifest.json`), newest first. Unreadable manifests are skipped. */
@@ -29,4 +32,29 @@ export async function pickRun(runs: ResultsRunSummary[], title = 'Open results o
     detail: `${r.label} · ${r.createdAt.replace('T', ' ').slice(0, 19)}`, uri: r.uri,
   })), { title, matchOnDescription: true, matchOnDetail: true });
   return pick ? vscode.Uri.parse(pick.uri) : undefined;
+}
+
+/**
+ * The run folder a webview names (openRun, compare, a restored state): only a real folder (not a link) inside one
+ * of the workspace folders, through every link, holding a manifest.json. The webview is untrusted input: without
+ * this it could make the host read and show any folder on disk.
+ */
+export function runOfWorkspace(uri: string): vscode.Uri {
+  let u: vscode.Uri;
+  try {
+    u = vscode.Uri.parse(uri, true);
+  } catch {
+    throw new Error('not a run of this workspace: not a URI');
+  }
+  const dir = u.scheme === 'file' ? path.resolve(u.fsPath) : undefined;
+  const real = dir ? realPathOf(dir) : undefined;
+  const inside = real !== undefined && (vscode.workspace.workspaceFolders ?? []).some((f) => f.uri.scheme === 'file' && isWithin(realPathOf(f.uri.fsPath) ?? f.uri.fsPath, real));
+  let isRun = false;
+  try {
+    isRun = inside && fs.lstatSync(dir!).isDirectory() && fs.lstatSync(path.join(dir!, 'manifest.json')).isFile();
+  } catch {
+    // not there
+  }
+  if (!isRun) throw new Error(`not a run of this workspace: ${u.scheme === 'file' ? u.fsPath : uri}`);
+  return vscode.Uri.file(dir!);
 }

@@ -7,10 +7,11 @@ import { createTemplateRenderer } from '../../core/run/createTemplateRenderer';
 import { createTokenCounter } from '../../core/run/createTokenCounter';
 import { executeRun, type ExecutedRun } from '../../core/run/executeRun';
 import { openExperiment, type OpenedExperiment } from '../../core/run/openExperiment';
-import { prepareRun, ResumeError, type PreparedRun } from '../../core/run/prepareRun';
+import { prepareRun, ResumeError, type PreparedRun, type PrepareRunOptions } from '../../core/run/prepareRun';
 import type { RunProgress } from '../../core/run/runRequests';
 import { listIdleRuns } from '../../core/run/RunStore';
 import type { ApiKeyStore } from '../apiKeyStore';
+import { requireTrust } from '../workspaceTrust';
 import { readModelSettings } from './readModelSettings';
 import type { RunStatusBar } from './RunStatusBar';
 
@@ -66,6 +67,8 @@ export class ExperimentRunner implements vscode.Disposable {
   ) {}
 
   async run(file?: vscode.Uri, options: RunOptions = {}): Promise<vscode.Uri | undefined> {
+    // Restricted Mode: no request is sent, no run starts or resumes, nothing is written.
+    if (!requireTrust('Running an experiment', this.log)) return undefined;
     // Menus and trees may pass other objects than a Uri: then ask.
     const target = file instanceof vscode.Uri ? file : await pickExperiment();
     if (!target) return undefined;
@@ -85,11 +88,13 @@ export class ExperimentRunner implements vscode.Disposable {
     const { workspaceDir, runsDir, quickDir } = runsDirFor(target);
     let experiment: OpenedExperiment;
     let prepared: PreparedRun;
+    let prepareOptions: PrepareRunOptions;
     try {
       // Every file the experiment names must lie inside its workspace folder (docs/security.md).
       experiment = await openExperiment(target.fsPath, createTemplateRenderer, readModelSettings(this.log), { root: workspaceDir });
       for (const w of experiment.warnings) this.log.warn(`${w.file}:${w.line}:${w.column}: ${w.message}`);
-      prepared = prepareRun(experiment, { runsDir, cacheDirs: [quickDir], workspaceDir, countTokens: await createTokenCounter(experiment.plan.spec.models), cache: options.useCache ?? useCacheSetting() });
+      prepareOptions = { runsDir, cacheDirs: [quickDir], workspaceDir, countTokens: await createTokenCounter(experiment.plan.spec.models), cache: options.useCache ?? useCacheSetting() };
+      prepared = prepareRun(experiment, prepareOptions);
     } catch (e) {
       if (e instanceof InputError || e instanceof ResumeError) {
         showInputError(e, this.log);
@@ -112,7 +117,13 @@ export class ExperimentRunner implements vscode.Disposable {
       }
     }
     const confirm = options.confirm ?? vscode.workspace.getConfiguration('alignmentStudio.run').get<boolean>('confirm', true);
-    if (confirm && !(await this.confirm(prepared))) return undefined;
+    if (confirm) {
+      const choice = await this.confirm(prepared);
+      if (choice !== 'run') prepared.cache.close();
+      if (!choice) return undefined;
+      // "Run Without Cache": every answer asked again, none taken from earlier runs.
+      if (choice === 'no-cache') prepared = prepareRun(experiment, { ...prepareOptions, cache: false });
+    }
 
     const channel = vscode.window.createOutputChannel(`Alignment Run ${prepared.runId}`, { log: true });
     this.channels.push(channel);
@@ -171,7 +182,7 @@ export class ExperimentRunner implements vscode.Disposable {
   }
 
   /** The estimate as a modal; a live endpoint without a stored key is pointed out (local servers need none). */
-  private async confirm(prepared: PreparedRun): Promise<boolean> {
+  private async confirm(prepared: PreparedRun): Promise<'run' | 'no-cache' | undefined> {
     const e = prepared.estimate;
     const { spec } = prepared.experiment.plan;
     const lines = [
@@ -184,8 +195,10 @@ export class ExperimentRunner implements vscode.Disposable {
       if (m.kind !== 'openai' || !m.baseURL || !spec.conditions.some((c) => c.model === m.id)) continue;
       if (!(await this.keys.has(m.baseURL))) lines.push(`No API key stored for ${originOf(m.baseURL)} (fine for a local server; else use "Set API Key").`);
     }
-    const choice = await vscode.window.showInformationMessage(`Run "${spec.name}"?`, { modal: true, detail: lines.join('\n') }, prepared.resuming ? 'Continue Run' : 'Run');
-    return choice !== undefined;
+    const run = prepared.resuming ? 'Continue Run' : 'Run';
+    const noCache = 'Run Without Cache';
+    const choice = await vscode.window.showInformationMessage(`Run "${spec.name}"?`, { modal: true, detail: lines.join('\n') }, run, ...(e.cached > 0 ? [noCache] : []));
+    return choice === run ? 'run' : choice === noCache ? 'no-cache' : undefined;
   }
 
   /**
@@ -193,6 +206,7 @@ export class ExperimentRunner implements vscode.Disposable {
    * experiment again continues them anyway; this only saves finding it.
    */
   async offerResume(): Promise<void> {
+    if (!vscode.workspace.isTrusted) return; // asked again when the workspace is trusted (extension.ts)
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
       for (const { id, manifest: m } of listIdleRuns(path.join(folder.uri.fsPath, '.alignment', 'runs'))) {
         if (m.status !== 'running' || !m.experimentFile) continue;

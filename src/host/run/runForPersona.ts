@@ -13,6 +13,7 @@ import { readResponses } from '../../core/run/readRun';
 import { RESPONSES_FILE } from '../../core/run/RunStore';
 import { isTemplateFile, templateLanguage } from '../../core/template/templateFiles';
 import type { ApiKeyStore } from '../apiKeyStore';
+import { requireTrust } from '../workspaceTrust';
 import type { SelectionService } from '../selection/SelectionService';
 import { personaPickItem } from '../selection/selectPersonaCommand';
 import type { AnswersDocumentProvider } from './AnswersDocumentProvider';
@@ -55,6 +56,7 @@ export interface RunForPersonaDeps {
  */
 export async function runForPersona(deps: RunForPersonaDeps, args: RunForPersonaArgs = {}): Promise<PersonaRunResult | undefined> {
   const { selection, log } = deps;
+  if (!requireTrust('Run for persona', log)) return undefined;
   const template = await resolveTemplate(args.template);
   if (!template) return undefined;
   const sel = await selection.ready();

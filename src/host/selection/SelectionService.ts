@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { experimentPath } from '../workspaceFiles';
 import type { ExperimentSpec, ModelSpec } from '../../core/experiment';
 import type { Persona, Question, Survey } from '../../core/model';
 import { parsePersonas } from '../../core/persona/parsePersonas';
@@ -147,8 +148,18 @@ export class SelectionService implements vscode.Disposable {
         problems.push(messageOf(e));
       }
     }
-    let surveyUri: vscode.Uri | null = experimentUri && experiment ? vscode.Uri.joinPath(experimentUri, '..', experiment.survey) : null;
-    let personasUri: vscode.Uri | null = experimentUri && experiment ? vscode.Uri.joinPath(experimentUri, '..', experiment.personas) : null;
+    // Only files inside the workspace folder are read (docs/security.md).
+    const named = (field: 'survey' | 'personas'): vscode.Uri | null => {
+      if (!experimentUri || !experiment) return null;
+      try {
+        return experimentPath(experimentUri, experiment[field], field);
+      } catch (e) {
+        problems.push(messageOf(e));
+        return null;
+      }
+    };
+    let surveyUri: vscode.Uri | null = named('survey');
+    let personasUri: vscode.Uri | null = named('personas');
     if (!experimentUri) {
       surveyUri = (await vscode.workspace.findFiles('**/*.survey.{json,yaml,yml}', EXCLUDE, 1))[0] ?? null;
       personasUri = (await vscode.workspace.findFiles('**/*personas*.{jsonl,ndjson,csv}', EXCLUDE, 1))[0] ?? null;

@@ -221,14 +221,14 @@ test('attack 5: a forged responses.jsonl without a manifest does not feed the ca
 });
 
 test('attack 6 (CLI): --help on every subcommand exits 0; bad input exits 2 in run, score, export and batch; wrong types in a manifest or record are located errors, never raw JS errors', async () => {
-  for (const args of [['--help'], ['run', '--help'], ['score', '--help'], ['export', '--help'], ['batch', '--help'], ['batch', 'export', '--help'], ['run', '-h']]) {
-    const r = await cli(args);
+  const helps = [['--help'], ['run', '--help'], ['score', '--help'], ['export', '--help'], ['batch', '--help'], ['batch', 'export', '--help'], ['run', '-h']];
+  for (const [args, r] of await Promise.all(helps.map(async (args) => [args, await cli(args)] as const))) {
     assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
     assert.match(r.stdout, /usage: alignment-studio/, args.join(' '));
   }
   const missing = path.join(ws.dir, 'no-such-run');
-  for (const args of [['run', 'no-such.experiment.json'], ['score', missing], ['export', missing, '--format', 'json', '--out', path.join(ws.dir, 'x.json')], ['batch', 'export', 'no-such.experiment.json'], ['score', '--bogus'], ['export', '--bogus'], ['run', '--bogus'], ['batch', 'nope']]) {
-    const r = await cli(args);
+  const bads = [['run', 'no-such.experiment.json'], ['score', missing], ['export', missing, '--format', 'json', '--out', path.join(ws.dir, 'x.json')], ['batch', 'export', 'no-such.experiment.json'], ['score', '--bogus'], ['export', '--bogus'], ['run', '--bogus'], ['batch', 'nope']];
+  for (const [args, r] of await Promise.all(bads.map(async (args) => [args, await cli(args)] as const))) {
     assert.equal(r.status, 2, `${args.join(' ')}: ${r.stderr}${r.stdout}`);
     assertNoRawError(r.stderr);
   }
@@ -236,24 +236,26 @@ test('attack 6 (CLI): --help on every subcommand exits 0; bad input exits 2 in r
   // A run folder whose manifest and records have the wrong types.
   const file = ws.write({ name: 'attack6', ...small }, 'attack6.experiment.json');
   const { spec } = (await openExperiment(file, createTemplateRenderer)).plan;
-  const bad = path.join(tempDir('as-bad-run-'), 'bad');
-  fs.mkdirSync(bad);
   const manifests: unknown[] = [
     { runId: 'bad', experiment: { ...spec, conditions: [{ id: 'en' }] }, createdAt: 'x', plannedRequests: 1 },
     { runId: 'bad', experiment: { ...spec, survey: 5 }, createdAt: 'x', plannedRequests: 1 },
     { runId: 'bad', experiment: { ...spec, models: 'none' }, createdAt: 'x', plannedRequests: 1 },
     { runId: 7, experiment: { ...spec, conditions: [{ ...spec.conditions[0], lang: 3 }] }, createdAt: 'x', plannedRequests: 1 },
   ];
-  for (const m of manifests) {
-    fs.writeFileSync(path.join(bad, 'manifest.json'), JSON.stringify(m, null, 2));
-    fs.writeFileSync(path.join(bad, 'responses.jsonl'), '');
-    for (const args of [['score', bad], ['export', bad, '--format', 'json', '--out', path.join(bad, '..', 'out.json')]]) {
+  await Promise.all(manifests.map(async (m) => {
+    const dir = path.join(tempDir('as-bad-run-'), 'bad');
+    fs.mkdirSync(dir);
+    fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(m, null, 2));
+    fs.writeFileSync(path.join(dir, 'responses.jsonl'), '');
+    for (const args of [['score', dir], ['export', dir, '--format', 'json', '--out', path.join(dir, '..', 'out.json')]]) {
       const r = await cli(args);
       assert.equal(r.status, 2, `${JSON.stringify(m)}: ${r.stderr}`);
       assert.match(r.stderr, /manifest\.json:\d+:\d+: .*\(field "[^"]+"\)/, r.stderr);
       assertNoRawError(r.stderr);
     }
-  }
+  }));
+  const bad = path.join(tempDir('as-bad-run-'), 'bad');
+  fs.mkdirSync(bad);
   // Records with wrong types are quarantined with their line and field (or, with --strict, a located error).
   fs.copyFileSync(path.join(ws.dir, 'personas.jsonl'), path.join(bad, '..', 'personas.jsonl'));
   fs.copyFileSync(path.join(ws.dir, 'wvs.survey.json'), path.join(bad, '..', 'wvs.survey.json'));

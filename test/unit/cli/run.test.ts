@@ -8,7 +8,8 @@ import type { ModelSpec } from '../../../src/core/experiment';
 import { createTemplateRenderer } from '../../../src/core/run/createTemplateRenderer';
 import { expandRequests } from '../../../src/core/run/expandRequests';
 import { openExperiment } from '../../../src/core/run/openExperiment';
-import { FakeOpenAIServer } from '../../fake-server/FakeOpenAIServer';
+import { buildChatBody } from '../../../src/core/run/buildChatBody';
+import { echoedRequestId, FakeOpenAIServer, requestIdOf } from '../../fake-server/FakeOpenAIServer';
 import { makeRunWorkspace, ROOT, type RunWorkspace } from '../core/run/runWorkspace';
 
 const CLI = path.join(ROOT, 'dist/cli.js');
@@ -46,13 +47,22 @@ function cli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ status: num
   });
 }
 
-test('crash test: SIGKILL at random points of a 2,000-request run under 10% faults, resume: every request exactly once', async () => {
-  const file = ws.write({ name: 'crash', samples: 2, models: [live()], conditions }, 'crash.experiment.json');
+test('crash test: SIGKILL at random points of a 2,000-request run under 10% faults, a torn last record after each kill, resume: every request exactly once, every reply its own', async () => {
+  const model = live();
+  const file = ws.write({ name: 'crash', samples: 2, models: [model], conditions }, 'crash.experiment.json');
   const runsDir = path.join(ws.dir, 'crash-runs');
-  server.configure({ latencyMs: [2, 15], errorRate: 0.04, rateLimitRate: 0.02, retryAfterSec: 0, resetRate: 0.02, malformedRate: 0.02, seed: 42 });
+  // Every reply carries the id of the request it answers, so a reply stored under the wrong request is caught.
+  server.configure({ latencyMs: [2, 15], errorRate: 0.04, rateLimitRate: 0.02, retryAfterSec: 0, resetRate: 0.02, malformedRate: 0.02, seed: 42, echoRequestId: true });
   const planned = new Set<string>();
-  for (const item of expandRequests((await openExperiment(file, createTemplateRenderer)).plan)) for (const s of item.samples) planned.add(s.hash);
+  const expectedId = new Map<string, string>();
+  for (const item of expandRequests((await openExperiment(file, createTemplateRenderer)).plan)) {
+    for (const s of item.samples) {
+      planned.add(s.hash);
+      expectedId.set(s.hash, requestIdOf(buildChatBody(model, item.messages, 1).messages));
+    }
+  }
   assert.equal(planned.size, 2000);
+  assert.ok(new Set(expectedId.values()).size >= 900, 'the ids tell the prompts apart');
 
   const countLines = (): number => {
     const runs = fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : [];
@@ -77,15 +87,18 @@ test('crash test: SIGKILL at random points of a 2,000-request run under 10% faul
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
     const lines = countLines();
-    kills.push(`${Date.now() - t0} ms/${lines} records`);
     assert.ok(lines >= linesSeen, 'a crash never loses written records');
-    linesSeen = lines;
+    // As if the kill had hit in the middle of writing the last record: cut it in half (no newline).
+    linesSeen = lines - tearLastRecord(runsDir);
+    kills.push(`${Date.now() - t0} ms/${lines} records${linesSeen < lines ? ' (last one torn)' : ''}`);
   }
   assert.ok(linesSeen < 2000, `the kills interrupted the run (${linesSeen} records before the final resume)`);
   const final = await cli(['run', file, '--runs-dir', runsDir, '--quiet'], { OPENAI_API_KEY: 'sk-crash' });
   assert.equal(final.status, 0, final.stderr + final.stdout);
   const runDir = /run: (.+)/.exec(final.stdout)![1].trim();
   const records = fs.readFileSync(path.join(runDir, 'responses.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { hash: string; text: string | null });
+  const notTheirs = records.filter((r) => r.text === null || echoedRequestId(r.text) !== expectedId.get(r.hash));
+  assert.deepEqual(notTheirs.slice(0, 3), [], `${notTheirs.length} stored replies do not belong to their request`);
   const counts = new Map<string, number>();
   for (const r of records) counts.set(r.hash, (counts.get(r.hash) ?? 0) + 1);
   const lost = [...planned].filter((h) => !counts.has(h));
@@ -101,6 +114,19 @@ test('crash test: SIGKILL at random points of a 2,000-request run under 10% faul
   assert.ok(Object.keys(server.stats.faults).length >= 3, `faults were injected: ${JSON.stringify(server.stats.faults)}`);
   console.log(`[crash] kills at ${kills.join(', ')}; faults ${JSON.stringify(server.stats.faults)}`);
 });
+
+/** Cuts the last complete record of the run's responses.jsonl in half (a torn write); returns 1 if it did. */
+function tearLastRecord(runsDir: string): number {
+  for (const r of fs.existsSync(runsDir) ? fs.readdirSync(runsDir) : []) {
+    const f = path.join(runsDir, r, 'responses.jsonl');
+    const text = fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '';
+    if (!text.endsWith('\n')) continue;
+    const start = text.lastIndexOf('\n', text.length - 2) + 1;
+    fs.truncateSync(f, Buffer.byteLength(text.slice(0, start + Math.floor((text.length - 1 - start) / 2))));
+    return 1;
+  }
+  return 0;
+}
 
 test('replay run end to end on real recorded answers, then a re-run is served from the cache', async () => {
   const first = await cli(['run', ws.write({ name: 'replay', questions: ['Q19', 'Q42'] }, 'replay.experiment.json'), '--quiet']);
