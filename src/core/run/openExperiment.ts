@@ -4,7 +4,7 @@ import type { ExperimentSpec, ModelSpec } from '../experiment';
 import type { Diagnostic, Persona, Question } from '../model';
 import { loadPersonas } from '../persona/loadPersonas';
 import { loadSurvey } from '../survey/loadSurvey';
-import { containedPath } from '../workspace/containPath';
+import { checkContained, containedPath } from '../workspace/containPath';
 import { declareTemplateReasoning } from './declareTemplateReasoning';
 import { planRun, type PromptRenderer, type RunPlan } from './expandRequests';
 import { parseExperiment } from './parseExperiment';
@@ -44,6 +44,8 @@ export interface OpenExperimentOptions {
  */
 export async function openExperiment(file: string, createRenderer: RendererFactory, settingsModels: readonly ModelSpec[] = [], options: OpenExperimentOptions = {}): Promise<OpenedExperiment> {
   const abs = path.resolve(file);
+  // Given a workspace, the experiment file itself must be in it too (e.g. not a link out of it found by a search).
+  if (options.root) checkContained(options.root, abs, { file: abs, field: 'experiment' });
   const { spec, warnings, locate } = parseExperiment(await readFile(abs, 'utf8'), abs, settingsModels);
   return openExperimentSpec(spec, abs, createRenderer, warnings, { ...options, locate });
 }

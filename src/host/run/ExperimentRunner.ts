@@ -10,6 +10,7 @@ import { openExperiment, type OpenedExperiment } from '../../core/run/openExperi
 import { prepareRun, ResumeError, type PreparedRun, type PrepareRunOptions } from '../../core/run/prepareRun';
 import type { RunProgress } from '../../core/run/runRequests';
 import { listIdleRuns } from '../../core/run/RunStore';
+import { isWithin } from '../../core/workspace/containPath';
 import type { ApiKeyStore } from '../apiKeyStore';
 import { requireTrust } from '../workspaceTrust';
 import { readModelSettings } from './readModelSettings';
@@ -211,6 +212,8 @@ export class ExperimentRunner implements vscode.Disposable {
       for (const { id, manifest: m } of listIdleRuns(path.join(folder.uri.fsPath, '.alignment', 'runs'))) {
         if (m.status !== 'running' || !m.experimentFile) continue;
         const file = vscode.Uri.file(path.resolve(folder.uri.fsPath, m.experimentFile));
+        // A manifest is workspace data: it may only name an experiment of this workspace folder.
+        if (!isWithin(folder.uri.fsPath, file.fsPath)) continue;
         this.log.info(`run ${id} of ${m.experimentFile} was interrupted`);
         const action = await vscode.window.showInformationMessage(`Alignment Studio: the run of "${m.experiment.name}" was interrupted. Continue it?`, 'Continue Run');
         if (action) await this.run(file);

@@ -4,7 +4,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../../../../src/core/errors';
 import { checkContained, containedPath, isWithin, realPathOf } from '../../../../src/core/workspace/containPath';
+import { createTemplateRenderer } from '../../../../src/core/run/createTemplateRenderer';
+import { openExperiment } from '../../../../src/core/run/openExperiment';
 import { tempDir } from '../run/helpers';
+import { makeRunWorkspace } from '../run/runWorkspace';
 
 test('containedPath: inside the workspace (also not yet existing files) is fine; ../, absolute paths and links out are located errors', () => {
   const root = tempDir('as-root-');
@@ -29,4 +32,17 @@ test('realPathOf and isWithin', () => {
   const root = tempDir('as-root-');
   assert.equal(realPathOf(path.join(root, 'a/b/c')), path.join(fs.realpathSync(root), 'a/b/c'));
   assert.ok(isWithin('/w', '/w') && isWithin('/w', '/w/x') && !isWithin('/w', '/wx') && !isWithin('/w', '/') && !isWithin('/w/x', '/w'));
+});
+
+test('openExperiment with a workspace root: the experiment file itself and what it names must be inside it', async () => {
+  const ws = await makeRunWorkspace(['Q19'], 1);
+  const opened = await openExperiment(ws.experimentFile, createTemplateRenderer, [], { root: ws.dir });
+  assert.equal(opened.root, ws.dir);
+  const elsewhere = tempDir('as-else-');
+  fs.copyFileSync(ws.experimentFile, path.join(elsewhere, 'x.experiment.json'));
+  fs.symlinkSync(path.join(elsewhere, 'x.experiment.json'), path.join(ws.dir, 'linked.experiment.json'));
+  await assert.rejects(openExperiment(path.join(ws.dir, 'linked.experiment.json'), createTemplateRenderer, [], { root: ws.dir }), (e: unknown) => e instanceof InputError && e.field === 'experiment');
+  // A replay model's folder is checked before the run starts (e.g. by --dry-run).
+  const file = ws.write({ models: [{ id: 'gpt35-recorded', kind: 'replay', completions: elsewhere }] }, 'far.experiment.json');
+  await assert.rejects(openExperiment(file, createTemplateRenderer), (e: unknown) => e instanceof InputError && e.field === 'completions' && e.location.line > 1);
 });
