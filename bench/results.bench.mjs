@@ -5,6 +5,10 @@
 //                 measured on the self-contained HTML report, which runs the same bundle as the panel
 //   firstPaintMs  firstViewMs + paintMs (target < 1000 ms); fullViewPaintMs = fullViewMs + paintMs
 //   loadScoreMs   reading + scoring the real recorded GPT-3.5 run (303 personas × 31 × 4 × 5 samples × 2 conditions)
+//   open*         opening the results of a run on disk of 303 personas × 31 questions × 4 variants × 5 samples × 4
+//                 conditions (751,440 responses), end to end: load (read + score, or the score snapshot) + first view
+//                 + paint. openColdMs: no snapshot (every response read and scored: the first open, and the only way
+//                 before snapshots); openMs: with the run's score.snapshot.json (every later open; target < 1000 ms).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +21,20 @@ const { writeRecordedWorkspace } = require(path.join(ROOT, 'out/test/unit/core/r
 const { loadRunResults } = require(path.join(ROOT, 'out/src/core/results/loadRunResults.js'));
 const { buildResultsView } = require(path.join(ROOT, 'out/src/core/results/buildResultsView.js'));
 const { renderHtmlReport } = require(path.join(ROOT, 'out/src/core/results/renderHtmlReport.js'));
+const { SNAPSHOT_FILE } = require(path.join(ROOT, 'out/src/core/results/scoreSnapshot.js'));
+
+/** The recorded two-condition run as a four-condition run on disk: en/ar plus a copy of each (another template). */
+function fourConditions(runDir) {
+  const manifestFile = path.join(runDir, 'manifest.json');
+  const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8'));
+  manifest.experiment.conditions.push(...manifest.experiment.conditions.map((c) => ({ ...c, id: `${c.id}-v2`, label: `${c.label} (v2)` })));
+  fs.writeFileSync(manifestFile, JSON.stringify(manifest, null, 2));
+  const file = path.join(runDir, 'responses.jsonl');
+  const lines = fs.readFileSync(file, 'utf8').trim().split('\n');
+  const copies = lines.map((l) => { const r = JSON.parse(l); r.condition = `${r.condition}-v2`; r.hash = `${r.hash}-v2`; return JSON.stringify(r); });
+  fs.writeFileSync(file, `${[...lines, ...copies].join('\n')}\n`);
+  return lines.length * 2;
+}
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'as-bench-results-'));
 try {
@@ -25,7 +43,7 @@ try {
   let run;
   for (let i = 0; i < 3; i++) {
     const t0 = performance.now();
-    run = await loadRunResults(runDir);
+    run = await loadRunResults(runDir, { snapshot: false });
     loadTimes.push(performance.now() - t0);
   }
   // Four conditions: the two recorded ones plus two more derived from them (a different template), so the
@@ -45,6 +63,37 @@ try {
     view = buildResultsView(input);
     viewTimes.push(performance.now() - t0);
   }
+  // End to end on a four-condition run on disk: cold (no snapshot) and from the score snapshot.
+  const dir4 = path.join(tmp, 'four');
+  const { runDir: run4 } = await writeRecordedWorkspace(dir4, { personas: 303, runId: 'four-conditions' });
+  const responses4 = fourConditions(run4);
+  const coldLoads = [];
+  const coldViews = [];
+  for (let i = 0; i < 3; i++) {
+    fs.rmSync(path.join(run4, SNAPSHOT_FILE), { force: true });
+    global.gc?.();
+    const t0 = performance.now();
+    const r = await loadRunResults(run4);
+    const t1 = performance.now();
+    buildResultsView(r.inputFor(), { breakdownResamples: 0 });
+    coldLoads.push(t1 - t0);
+    coldViews.push(performance.now() - t1);
+  }
+  const snapshotBytes = fs.statSync(path.join(run4, SNAPSHOT_FILE)).size;
+  const warmLoads = [];
+  const warmViews = [];
+  let warm;
+  for (let i = 0; i < 7; i++) {
+    global.gc?.();
+    const t0 = performance.now();
+    warm = await loadRunResults(run4);
+    const t1 = performance.now();
+    buildResultsView(warm.inputFor(), { breakdownResamples: 0 });
+    warmLoads.push(t1 - t0);
+    warmViews.push(performance.now() - t1);
+  }
+  if (!warm.fromSnapshot) throw new Error('the snapshot was not used');
+
   const report = path.join(tmp, 'report.html');
   fs.writeFileSync(report, renderHtmlReport({ view, script: fs.readFileSync(path.join(ROOT, 'dist/webview/results.js'), 'utf8'), css: [fs.readFileSync(path.join(ROOT, 'media/webview.css'), 'utf8')] }));
 
@@ -80,9 +129,17 @@ try {
     paintMs: med(paintTimes), firstPaintMs: paintTimes.length ? med(quickTimes) + med(paintTimes) : null,
     fullViewPaintMs: paintTimes.length ? med(viewTimes) + med(paintTimes) : null, targetMs: 1000, loadAvg: os.loadavg()[0],
     loadScoreMs: med(loadTimes), reportBytes: fs.statSync(report).size, note: paintNote,
+    open: {
+      responses: responses4, conditions: 4, snapshotBytes,
+      coldLoadMs: med(coldLoads), coldFirstViewMs: med(coldViews), snapshotLoadMs: med(warmLoads), snapshotFirstViewMs: med(warmViews),
+      openColdMs: paintTimes.length ? med(coldLoads) + med(coldViews) + med(paintTimes) : null,
+      openMs: paintTimes.length ? med(warmLoads) + med(warmViews) + med(paintTimes) : null,
+      targetMs: 1000,
+    },
   };
   writeResult('results', result);
   if (result.firstPaintMs !== null && result.firstPaintMs >= 1000) console.log('[bench] results: first paint over the 1 s target');
+  if (result.open.openMs !== null && result.open.openMs >= 1000) console.log('[bench] results: opening (snapshot) over the 1 s target');
 } finally {
   fs.rmSync(tmp, { recursive: true, force: true });
 }

@@ -3,10 +3,12 @@ import path from 'node:path';
 import type { ExperimentSpec, RunManifest } from '../experiment';
 import type { Persona, Survey } from '../model';
 import { loadPersonas } from '../persona/loadPersonas';
+import { parsePersonas } from '../persona/parsePersonas';
 import { selectPersonas } from '../run/selectPersonas';
 import { selectQuestions } from '../run/selectQuestions';
 import type { RunRead } from '../run/readRun';
 import { loadSurvey } from '../survey/loadSurvey';
+import { parseSurvey } from '../survey/parseSurvey';
 import { containedPath } from '../workspace/containPath';
 import type { ScoreInput, ScoringCondition } from './scoreResponses';
 import { scoringSettings } from './scoringSettings';
@@ -67,31 +69,71 @@ export function experimentScoringSettings(spec: ExperimentSpec, overrides: Parti
 }
 
 /**
+ * Resolves a path of a run's experiment file (survey, personas, templates) against the experiment's folder. The
+ * manifest is workspace data too: what it names must stay inside the run's workspace (docs/security.md), else an
+ * InputError at the manifest naming the field.
+ */
+export function runResolver(runDir: string, manifest: RunManifest): (relative: string, field?: string) => string {
+  const workspace = workspaceOf(runDir, manifest.experimentFile);
+  const manifestFile = path.join(runDir, 'manifest.json');
+  const base = manifest.experimentFile ? path.dirname(containedPath(workspace, workspace, manifest.experimentFile, { file: manifestFile, field: 'experimentFile' })) : workspace;
+  return (p: string, field = 'experiment.conditions.template') => containedPath(workspace, base, p, { file: manifestFile, field });
+}
+
+/** What a run's scoring input is built from besides its records: its experiment's survey and personas, read once. */
+export interface ScoringBasis extends Omit<RunScoringInput, 'input'> {
+  runDir: string;
+  manifest: RunManifest;
+  twins?: Persona[];
+  twinCountry?: string;
+}
+
+/** Reads the survey and personas files of a run's experiment (paths relative to the experiment file). */
+export async function loadScoringBasis(runDir: string, manifest: RunManifest, opts: RunScoringOptions = {}): Promise<ScoringBasis> {
+  const spec = manifest.experiment;
+  const resolve = runResolver(runDir, manifest);
+  const [survey, allPersonas] = await Promise.all([loadSurvey(resolve(spec.survey, 'experiment.survey')), loadPersonas(resolve(spec.personas, 'experiment.personas'))]);
+  return basisOf(runDir, manifest, resolve, survey, allPersonas, opts);
+}
+
+/** loadScoringBasis, synchronously (for what is read on demand, e.g. the drill-down of a run opened from its snapshot). */
+export function loadScoringBasisSync(runDir: string, manifest: RunManifest, opts: RunScoringOptions = {}): ScoringBasis {
+  const spec = manifest.experiment;
+  const resolve = runResolver(runDir, manifest);
+  const surveyFile = resolve(spec.survey, 'experiment.survey');
+  const personasFile = resolve(spec.personas, 'experiment.personas');
+  return basisOf(runDir, manifest, resolve, parseSurvey(fs.readFileSync(surveyFile, 'utf8'), surveyFile), parsePersonas(fs.readFileSync(personasFile, 'utf8'), personasFile), opts);
+}
+
+function basisOf(runDir: string, manifest: RunManifest, resolve: (p: string, field?: string) => string, survey: Survey, allPersonas: Persona[], opts: RunScoringOptions): ScoringBasis {
+  const spec = manifest.experiment;
+  const personas = selectPersonas(allPersonas, spec);
+  const twinCountry = (opts.twinCountry ?? spec.scoring?.twinCountry)?.toLowerCase();
+  const twins: Persona[] | undefined = twinCountry ? allPersonas.filter((p) => p.country.toLowerCase() === twinCountry) : undefined;
+  return { runDir, manifest, survey, personas, conditions: scoringConditions(spec, manifest), resolve, root: workspaceOf(runDir, manifest.experimentFile), ...(twins ? { twins } : {}), ...(twinCountry ? { twinCountry } : {}) };
+}
+
+/** The scoring input of a run's records over its basis (synchronous: the files are read already). */
+export function scoringInputOf(run: Pick<RunRead, 'records'>, basis: ScoringBasis): ScoreInput {
+  const spec = basis.manifest.experiment;
+  return {
+    questions: selectQuestions(basis.survey.questions, spec),
+    conditions: basis.conditions,
+    samples: run.records.map(({ record: r }) => ({ condition: r.condition, personaId: r.personaId, questionId: r.questionId, variant: r.variant, sample: r.sample, text: r.text })),
+    personas: basis.personas,
+    ...(basis.twins ? { twins: basis.twins } : {}),
+    ...(spec.scoring?.compare ? { compare: [spec.scoring.compare] } : {}),
+    source: { kind: 'run', path: basis.runDir, runId: basis.manifest.runId, ...(basis.twinCountry ? { twinCountry: basis.twinCountry } : {}) },
+  };
+}
+
+/**
  * The one builder of a run's scoring input (used by `score`, `export`, the results panel and the bench): the
  * survey and personas files of the run's experiment (paths relative to the experiment file), the questions and
  * personas the experiment selects, one condition per experiment condition, the run's records as samples, and
  * the twin country's personas for the same-answer filter.
  */
 export async function runScoringInput(run: RunRead, opts: RunScoringOptions = {}): Promise<RunScoringInput> {
-  const spec = run.manifest.experiment;
-  const workspace = workspaceOf(run.dir, run.manifest.experimentFile);
-  // The manifest is workspace data too: what it names must stay inside the workspace (docs/security.md).
-  const manifestFile = path.join(run.dir, 'manifest.json');
-  const base = run.manifest.experimentFile ? path.dirname(containedPath(workspace, workspace, run.manifest.experimentFile, { file: manifestFile, field: 'experimentFile' })) : workspace;
-  const resolve = (p: string, field = 'experiment.conditions.template') => containedPath(workspace, base, p, { file: manifestFile, field });
-  const [survey, allPersonas] = await Promise.all([loadSurvey(resolve(spec.survey, 'experiment.survey')), loadPersonas(resolve(spec.personas, 'experiment.personas'))]);
-  const personas = selectPersonas(allPersonas, spec);
-  const twinCountry = (opts.twinCountry ?? spec.scoring?.twinCountry)?.toLowerCase();
-  const twins: Persona[] | undefined = twinCountry ? allPersonas.filter((p) => p.country.toLowerCase() === twinCountry) : undefined;
-  const conditions = scoringConditions(spec, run.manifest);
-  const input: ScoreInput = {
-    questions: selectQuestions(survey.questions, spec),
-    conditions,
-    samples: run.records.map(({ record: r }) => ({ condition: r.condition, personaId: r.personaId, questionId: r.questionId, variant: r.variant, sample: r.sample, text: r.text })),
-    personas,
-    ...(twins ? { twins } : {}),
-    ...(spec.scoring?.compare ? { compare: [spec.scoring.compare] } : {}),
-    source: { kind: 'run', path: run.dir, runId: run.manifest.runId, ...(twinCountry ? { twinCountry } : {}) },
-  };
-  return { input, survey, personas, conditions, resolve, root: workspace };
+  const basis = await loadScoringBasis(run.dir, run.manifest, opts);
+  return { input: scoringInputOf(run, basis), survey: basis.survey, personas: basis.personas, conditions: basis.conditions, resolve: basis.resolve, root: basis.root };
 }

@@ -120,7 +120,7 @@ export class ResultsPanel implements vscode.Disposable {
       await this.post({ type: 'results', view: quick, comparison: null, runUri: runUri.toString() });
       const t3 = performance.now();
       this.view = buildResultsView(this.run.inputFor(quick.pair), { pair: quick.pair ?? undefined });
-      this.log.info(`results: ${label} loaded and scored in ${(t1 - t0).toFixed(0)} ms, first view ${(t2 - t1).toFixed(0)} ms, full view ${(performance.now() - t3).toFixed(0)} ms`);
+      this.log.info(`results: ${label} ${this.run.fromSnapshot ? 'loaded from its score snapshot' : 'loaded and scored'} in ${(t1 - t0).toFixed(0)} ms, first view ${(t2 - t1).toFixed(0)} ms, full view ${(performance.now() - t3).toFixed(0)} ms`);
       await this.post({ type: 'results', view: this.view, comparison: null, runUri: runUri.toString() });
     } catch (e) {
       const msg = e instanceof Error ? e.message : String(e);
@@ -134,7 +134,8 @@ export class ResultsPanel implements vscode.Disposable {
     const stamp = fileStamp(dir);
     const hit = this.cache.get(dir);
     if (hit && hit.stamp === stamp) return hit.run;
-    const run = loadRunResults(dir);
+    // Restricted Mode writes nothing and trusts no file a repository may have planted: no score snapshot then.
+    const run = loadRunResults(dir, { snapshot: vscode.workspace.isTrusted });
     this.cache.set(dir, { stamp, run });
     run.catch(() => this.cache.delete(dir));
     return run;

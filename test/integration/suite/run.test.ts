@@ -101,4 +101,19 @@ describe('Run engine in VS Code', function () {
     const result = await vscode.commands.executeCommand<vscode.Uri | undefined>('alignmentStudio.runExperiment', vscode.Uri.file(bad), { confirm: false });
     assert.equal(result, undefined);
   });
+
+  it('a bad scoring block ("profile": "bogus") is reported and makes no run folder', async () => {
+    const example = JSON.parse(fs.readFileSync(path.join(workspace, 'egypt-en-vs-ar.experiment.json'), 'utf8'));
+    const bad = path.join(workspace, 'bogus-scoring.experiment.json');
+    fs.writeFileSync(bad, JSON.stringify({ ...example, name: 'bogus scoring', scoring: { ...example.scoring, profile: 'bogus' } }, null, 2));
+    const runs = path.join(workspace, '.alignment', 'runs');
+    const before = fs.existsSync(runs) ? fs.readdirSync(runs).sort() : [];
+    try {
+      const result = await vscode.commands.executeCommand<vscode.Uri | undefined>('alignmentStudio.runExperiment', vscode.Uri.file(bad), { confirm: false });
+      assert.equal(result, undefined);
+      assert.deepEqual(fs.existsSync(runs) ? fs.readdirSync(runs).sort() : [], before, 'no new run folder');
+    } finally {
+      fs.rmSync(bad, { force: true });
+    }
+  });
 });
