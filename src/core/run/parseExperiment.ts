@@ -2,6 +2,7 @@ import { isNode, parseDocument, type Document } from 'yaml';
 import { InputError, lineColumnAt } from '../errors';
 import type { ExperimentSpec, ModelSpec } from '../experiment';
 import type { Diagnostic } from '../model';
+import { parseStopRules } from '../stop/parseStopRules';
 
 export interface ParsedExperiment {
   spec: ExperimentSpec;
@@ -56,6 +57,9 @@ export function parseExperiment(text: string, file: string, settingsModels: read
     if (f.limit !== undefined) spec.personaFilter.limit = v.integer(['personaFilter', 'limit'], f.limit, 1, 10_000_000);
   }
   if (r.scoring !== undefined) spec.scoring = v.object(['scoring'], r.scoring) as ExperimentSpec['scoring'];
+  if (spec.scoring?.stop !== undefined) {
+    spec.scoring = { ...spec.scoring, stop: parseStopRules(spec.scoring.stop, { fail: (p, m, f) => v.fail(['scoring', 'stop', ...p], m, f), unknown: (p, o, k) => v.unknown(['scoring', 'stop', ...p], o, k) }) };
+  }
 
   const fileModels = r.models === undefined ? [] : v.array(['models'], r.models).map((m, i) => parseModel(v, ['models', i], m));
   const seen = new Set<string>();
