@@ -63,7 +63,7 @@ test('live aggregates equal scoreResponses on the recorded example run, at the e
     live.add(r);
     done++;
     if (!checkpoints.has(done)) continue;
-    const partial = { ...input, samples: (input.samples as ScoreInput['samples'] & unknown[]).slice(0, done) };
+    const partial: ScoreInput = { ...input, samples: [...input.samples!].slice(0, done) };
     assertSame(live.scores(), scoreResponses(partial, settings));
   }
   const s = live.scores();
