@@ -66,7 +66,8 @@ export async function loadRunResults(runDir: string, options: LoadRunOptions = {
       include: { items: true, unparsed: true, personaDeltas: false, distributions: false },
     };
     const report = scoreResponses(scoreInput, settings);
-    return { report, input: fromScoreReport(report, meta, scoreInput.questions, built.personas, settings) };
+    const input = fromScoreReport(report, meta, scoreInput.questions, built.personas, settings);
+    return { report, input: manifest.stop ? { ...input, stop: manifest.stop } : input };
   };
   const first = score(choosePair(condIds, options.pair ?? spec.scoring?.compare));
   const byPair = new Map<string, ResultsInput>();

@@ -1,6 +1,7 @@
 import type { Persona, Question } from '../model';
 import { jensenShannonDistance, toDistribution, wassersteinSimilarity } from './distributionSimilarity';
 import { majorityVote, type Vote } from './majorityVote';
+import { adjustFamilies, MULTIPLICITY_METHODS } from './multiplicity';
 import { ClusterResampler, ItemResampler } from './pairedStatistics';
 import { parseAnswer, type ParseContext } from './parseAnswer';
 import { respondentKey } from './respondentKey';
@@ -864,7 +865,7 @@ function pairedDelta(
     const [field, value] = gk.split(SEP) as [string, string];
     return { field, value, ...estimates[i + 1]! };
   });
-  let personas: PairedDelta['personas'] = [];
+  let personas: (DeltaEstimate & { personaId: string })[] = [];
   if (perPersona && ids.length) {
     const items = new ItemResampler(Math.max(...[...perPersonaDiffs.values()].map((d) => d.length)), opts('items'));
     // Estimated by number of items (the resampler reuses its indices per length), listed by persona id.
@@ -874,5 +875,9 @@ function pairedDelta(
     for (const i of byLength) personaEstimates[i] = items.estimate(lists[i]!);
     personas = ids.map((personaId, i) => ({ personaId, ...personaEstimates[i]! }));
   }
-  return { a, b, metric, overall: estimates[0]!, groups, personas };
+  // Multiplicity hook: Holm and Benjamini–Hochberg within each table (multiplicity.ts).
+  return {
+    a, b, metric, overall: estimates[0]!, groups: adjustFamilies(groups, (g) => g.field), personas: adjustFamilies(personas, () => 'personas'),
+    multiplicity: { ...MULTIPLICITY_METHODS, families: 'each breakdown field (e.g. all questions, all age groups) is one family; all personas are one family' },
+  };
 }
