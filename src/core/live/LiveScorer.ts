@@ -118,6 +118,8 @@ interface PersonaState {
   pairedCount: number;
   received: number;
   planned: number;
+  /** Planned samples seen (see `add`). */
+  samplesSeen: Set<number>;
   /** Upper bound of its paired items, from the survey alone (the confidence sequence's bound). */
   maxPaired: number;
 }
@@ -208,21 +210,30 @@ export class LiveScorer {
     this.maxPairedItems = maxPaired;
   }
 
-  /** Adds one record; returns false when it was a duplicate (same request hash) or of an unknown condition/question. */
+  /**
+   * Adds one record; returns false when it is not scored: a duplicate request hash (the first record wins, as in the
+   * run reader) or an unknown condition/question.
+   */
   add(r: LiveRecord): boolean {
+    const ci = this.condIndex.get(r.condition);
+    const q = this.questions.get(r.questionId);
+    if (ci === undefined || !q) return false;
+    const ps = this.state(r.personaId);
+    // Completeness counts each planned (condition, question, variant, sample) once, whatever its hash: two items
+    // with the same prompt share a request hash, and a failed sample asked again on resume gets a second record.
+    const sampleKey = ((q.index * 4096 + r.variant) * this.conditions.length + ci) * 1024 + r.sample;
+    if (!ps.samplesSeen.has(sampleKey)) {
+      ps.samplesSeen.add(sampleKey);
+      if (++ps.received === ps.planned && ps.planned > 0) {
+        this.complete++;
+        this.completedQueue.push(ps.id);
+      }
+    }
     if (r.hash !== undefined) {
       if (this.seen.has(r.hash)) return false;
       this.seen.add(r.hash);
     }
-    const ci = this.condIndex.get(r.condition);
-    const q = this.questions.get(r.questionId);
-    if (ci === undefined || !q) return false;
     this.records++;
-    const ps = this.state(r.personaId);
-    if (++ps.received === ps.planned && ps.planned > 0) {
-      this.complete++;
-      this.completedQueue.push(ps.id);
-    }
     const key = q.index * 4096 + r.variant;
     let slot = ps.slots.get(key);
     if (!slot) ps.slots.set(key, (slot = { persona: ps, q, variant: r.variant, items: new Array(this.conditions.length), pairedSoft: null, pairedHard: null }));
@@ -312,7 +323,7 @@ export class LiveScorer {
     if (!s) {
       s = {
         id: personaId, persona: this.personaById.get(personaId), survey: [], slots: new Map(), kept: new Int32Array(this.conditions.length),
-        pairedSoft: 0, pairedHard: 0, pairedCount: 0, received: 0, planned: this.personaById.has(personaId) ? this.plannedPerPersona : 0, maxPaired: 0,
+        pairedSoft: 0, pairedHard: 0, pairedCount: 0, received: 0, samplesSeen: new Set(), planned: this.personaById.has(personaId) ? this.plannedPerPersona : 0, maxPaired: 0,
       };
       this.states.set(personaId, s);
       const plan = this.input.plan;

@@ -27,7 +27,7 @@ before(() => {
     dir,
     write(extra, name) {
       const file = path.join(dir, name);
-      fs.writeFileSync(file, JSON.stringify({ ...spec, ...extra, scoring: { ...spec.scoring, ...extra.scoring } }, null, 2));
+      fs.writeFileSync(file, JSON.stringify({ ...spec, ...extra, scoring: { ...spec.scoring, stop: undefined, ...extra.scoring } }, null, 2));
       return file;
     },
   };
