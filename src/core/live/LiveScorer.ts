@@ -136,6 +136,7 @@ interface CondTotals {
 }
 
 const SEP = '\u0000';
+const NONE: string[] = [];
 
 export class LiveScorer {
   readonly settings: ScoringSettings;
@@ -148,7 +149,8 @@ export class LiveScorer {
   private readonly skip: Set<string>;
   private readonly states = new Map<string, PersonaState>();
   private readonly totals: CondTotals[];
-  private readonly parseCaches: Map<string, number | null>[];
+  /** Parsed answers by condition, question and reply text (replies repeat a lot: "2", "(3) Agree"). */
+  private readonly parseCaches: Map<string, number | null>[][];
   private readonly contexts: ParseContext[][];
   private readonly seen = new Set<string>();
   private readonly pa: number;
@@ -183,7 +185,7 @@ export class LiveScorer {
       this.twinByKey.set(k, this.twinByKey.has(k) ? null : t);
     }
     this.skip = new Set(settings.skipQuestions);
-    this.parseCaches = conditions.map(() => new Map());
+    this.parseCaches = conditions.map(() => input.questions.map(() => new Map()));
     this.contexts = conditions.map((c) => input.questions.map((q) => parseContext(q, c)));
     const wanted = input.pair === undefined ? (conditions.length >= 2 ? [conditions[0]!.id, conditions[1]!.id] as [string, string] : null) : input.pair;
     this.pair = wanted && this.condIndex.has(wanted[0]) && this.condIndex.has(wanted[1]) && wanted[0] !== wanted[1] ? wanted : null;
@@ -253,6 +255,7 @@ export class LiveScorer {
 
   /** Personas that received their last planned sample since the previous call. */
   takeCompleted(): string[] {
+    if (this.completedQueue.length === 0) return NONE;
     const out = this.completedQueue;
     this.completedQueue = [];
     return out;
@@ -340,12 +343,11 @@ export class LiveScorer {
 
   private parse(ci: number, q: QInfo, text: string | null): number | null {
     if (text === null) return null;
-    const cache = this.parseCaches[ci]!;
-    const key = `${q.id}${SEP}${text}`;
-    let a = cache.get(key);
+    const cache = this.parseCaches[ci]![q.index]!;
+    let a = cache.get(text);
     if (a === undefined) {
       a = parseAnswer(text, this.contexts[ci]![q.index]!, this.settings).answer;
-      cache.set(key, a);
+      cache.set(text, a);
     }
     return a;
   }

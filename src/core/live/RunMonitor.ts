@@ -120,7 +120,8 @@ export class RunMonitor {
     }
     if (!this.scorer.add(r)) return;
     if (this.scorer.takeCompleted().length) this.admit();
-    this.evaluate();
+    // Interval rules change only when a persona enters the sequence (admit); budgets with every request.
+    else if (this.rules && (this.rules.maxRequests !== undefined || this.rules.maxCost !== undefined)) this.evaluate();
   }
 
   /** Personas enter the sequence in schedule order, each once all its samples are in (later ones wait). */

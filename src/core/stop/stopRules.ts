@@ -61,13 +61,13 @@ const pts = (x: number): string => `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).t
 export function evaluateStop(rules: ResolvedStopRules, s: StopState): StopDecision | null {
   const { lo, hi } = s.interval;
   const known = Number.isFinite(lo) && Number.isFinite(hi);
-  const ci = known ? `[${pts(lo)}, ${pts(hi)}] points` : '';
+  const ci = (): string => `[${pts(lo)}, ${pts(hi)}] points`;
   if (known && s.personas >= rules.minPersonas && s.personas < s.personasPlanned) {
     if (rules.excludesZero && (lo > 0 || hi < 0)) {
-      return { rule: 'excludesZero', reason: `decided after ${s.personas} of ${s.personasPlanned} personas: the ${pctLevel(rules.alpha)} confidence sequence ${ci} excludes 0` };
+      return { rule: 'excludesZero', reason: `decided after ${s.personas} of ${s.personasPlanned} personas: the ${pctLevel(rules.alpha)} confidence sequence ${ci()} excludes 0` };
     }
     if (rules.maxWidth !== undefined && (hi - lo) * 100 <= rules.maxWidth) {
-      return { rule: 'maxWidth', reason: `precise enough after ${s.personas} of ${s.personasPlanned} personas: the confidence sequence ${ci} is ${((hi - lo) * 100).toFixed(2)} points wide (≤ ${rules.maxWidth})` };
+      return { rule: 'maxWidth', reason: `precise enough after ${s.personas} of ${s.personasPlanned} personas: the confidence sequence ${ci()} is ${((hi - lo) * 100).toFixed(2)} points wide (≤ ${rules.maxWidth})` };
     }
   }
   if (rules.maxRequests !== undefined && s.requests >= rules.maxRequests) {
