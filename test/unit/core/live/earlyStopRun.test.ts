@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { before, test } from 'node:test';
 import type { ExperimentSpec, RunManifest } from '../../../../src/core/experiment';
-import type { LiveSnapshot } from '../../../../src/core/live/RunMonitor';
+import { liveScorerFor } from '../../../../src/core/live/liveScorerFor';
+import { RunMonitor, type LiveSnapshot } from '../../../../src/core/live/RunMonitor';
 import { createTemplateRenderer } from '../../../../src/core/run/createTemplateRenderer';
 import { executeRun } from '../../../../src/core/run/executeRun';
 import { openExperiment } from '../../../../src/core/run/openExperiment';
@@ -121,4 +122,24 @@ test('a request budget is never passed, even with requests in flight', async () 
   assert.equal(manifest.stop!.rule, 'maxRequests');
   assert.equal(readRun(out.runDir).records.length, 333);
   assert.equal(manifest.stop!.requests, 333);
+});
+
+test('the cost budget: stops before the next request would pass it, at the mean cost per request so far', async () => {
+  const file = ws.write({ ...base, name: 'cost' }, 'cost.experiment.json');
+  const exp = await openExperiment(file, createTemplateRenderer);
+  const monitor = new RunMonitor({ runId: 'r', scorer: await liveScorerFor(exp, false), order: exp.plan.personas.map((p) => p.id), rules: { maxCost: 1 }, seed: 1 });
+  const record = (i: number) => ({ hash: `h${i}`, condition: 'en-plain', model: 'm', lang: 'en', personaId: exp.plan.personas[0]!.id, questionId: 'Q19', variant: 0, sample: i, text: '(1)', cost: 0.125, t: 0 });
+  assert.equal(monitor.shouldStop(0, true), false, 'no cost known yet');
+  for (let i = 0; i < 7; i++) monitor.record(record(i));
+  // $0.875 spent at $0.125 a request: the next one reaches exactly $1 (allowed); with one more in flight it would pass.
+  assert.equal(monitor.shouldStop(0, true), false);
+  assert.equal(monitor.shouldStop(1, true), true);
+  assert.equal(monitor.stopped?.rule, 'maxCost');
+  assert.match(monitor.stopped!.reason, /cost budget reached: \$0\.8750 spent, the next request would pass \$1/);
+  // Cached records cost nothing and are not requests.
+  const cached = new RunMonitor({ runId: 'r', scorer: await liveScorerFor(exp, false), order: exp.plan.personas.map((p) => p.id), rules: { maxRequests: 2 }, seed: 1 });
+  for (let i = 0; i < 5; i++) cached.record({ ...record(i), cached: true });
+  assert.equal(cached.requests, 0);
+  assert.equal(cached.shouldStop(1, true), false);
+  assert.equal(cached.shouldStop(2, true), true);
 });
