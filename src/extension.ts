@@ -9,7 +9,7 @@ import * as vscode from 'vscode';
 import { ApiKeyStore } from './host/apiKeyStore';
 import { setApiKeyCommand } from './host/setApiKeyCommand';
 import { PreviewPanel } from './host/preview/PreviewPanel';
-import { ResultsPanel } from './host/results/ResultsPanel';
+import { ResultsPanel, type LiveUpdate } from './host/results/ResultsPanel';
 import { WorkspaceTreeProvider } from './host/WorkspaceTreeProvider';
 import { runExperimentCommand } from './host/runExperimentCommand';
 import { ExperimentRunner, type RunOptions } from './host/run/ExperimentRunner';
@@ -59,6 +59,9 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
     vscode.commands.registerCommand('alignmentStudio.openResults', (run?: vscode.Uri) => ResultsPanel.show(uri, log, run)),
     // Not in the palette: sends a request to the results panel as its webview would (same validation), for tests.
     vscode.commands.registerCommand('alignmentStudio.results.request', (method: string, params: unknown) => ResultsPanel.request(method, params)),
+    // Not in the palette: the run engine's live snapshots, and what the results panel drew (tests).
+    vscode.commands.registerCommand('alignmentStudio.results.live', (update: LiveUpdate) => ResultsPanel.showLive(uri, log, update)),
+    vscode.commands.registerCommand('alignmentStudio.results.state', () => ResultsPanel.snapshot()),
     runStatus,
     runner,
     vscode.commands.registerCommand('alignmentStudio.runExperiment', (file?: vscode.Uri, options?: RunOptions) => runExperimentCommand(runner, file, options)),

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { type KeyLookup } from '../core/run/createOpenAICompleter';
 import { createTemplateRenderer } from '../core/run/createTemplateRenderer';
 import { createTokenCounter } from '../core/run/createTokenCounter';
+import { describeEarlyStop, estimateEarlyStop } from '../core/live/estimateEarlyStop';
+import type { LiveSnapshot } from '../core/live/RunMonitor';
 import { executeRun } from '../core/run/executeRun';
 import { experimentEndpoints, findUnreachableEndpoints, unreachableMessage } from '../core/run/checkEndpoints';
 import { openExperiment } from '../core/run/openExperiment';
@@ -19,11 +21,14 @@ export const RUN_USAGE = `usage: alignment-studio run <experiment.json> [options
   --no-cache          do not reuse answers of earlier runs (only runs with a valid manifest ever feed the cache)
   --key <origin>=<ENV_VAR>
                       send the key in ENV_VAR to this origin only (repeatable)
-  --dry-run           print the estimate and exit
+  --dry-run           print the estimate (with the expected saving of the stop rules) and exit
   --quiet             no progress bar
+  --live              a compact live line instead of the progress bar: scores, the headline delta with its
+                      confidence sequence, coverage, and the stop reason
+  --ignore-stop       continue past the experiment's stop rules (scoring.stop), e.g. to finish a stopped run
   -h, --help          this help
 ${KEYS_HELP}
-${EXIT_CODES_HELP} (1: some requests failed or the run failed)`;
+${EXIT_CODES_HELP} (0 also when a stop rule ended the run early; 1: some requests failed or the run failed)`;
 
 interface RunArgs {
   experiment: string;
@@ -35,11 +40,13 @@ interface RunArgs {
   keys: [string, string][];
   dryRun: boolean;
   quiet: boolean;
+  live: boolean;
+  ignoreStop: boolean;
   help: boolean;
 }
 
 function parseArgs(argv: string[]): RunArgs | string {
-  const a: RunArgs = { experiment: '', fresh: false, noCache: false, keys: [], dryRun: false, quiet: false, help: false };
+  const a: RunArgs = { experiment: '', fresh: false, noCache: false, keys: [], dryRun: false, quiet: false, live: false, ignoreStop: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = (): string | undefined => argv[++i];
@@ -65,6 +72,8 @@ function parseArgs(argv: string[]): RunArgs | string {
     }
     else if (arg === '--dry-run') a.dryRun = true;
     else if (arg === '--quiet' || arg === '-q') a.quiet = true;
+    else if (arg === '--live') a.live = true;
+    else if (arg === '--ignore-stop') a.ignoreStop = true;
     else if (arg.startsWith('-')) return `unknown option ${arg}`;
     else if (!a.experiment) a.experiment = arg;
     else return `unexpected argument ${arg}`;
@@ -88,6 +97,32 @@ function bar(p: RunProgress, width = 28): string {
   const filled = Math.round(frac * width);
   const eta = p.etaSec === undefined ? '' : ` eta ${p.etaSec < 90 ? `${Math.ceil(p.etaSec)}s` : `${Math.ceil(p.etaSec / 60)}m`}`;
   return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(frac * 100).toFixed(0).padStart(3)}% ${p.done}/${p.planned} done, ${p.cached} cached, ${p.failed} failed, ${p.ratePerSec.toFixed(1)}/s${eta}${p.cost ? `, $${p.cost.toFixed(4)}` : ''}`;
+}
+
+const signedPts = (x: number): string => (Number.isFinite(x) ? `${x >= 0 ? '+' : '−'}${Math.abs(x * 100).toFixed(2)}` : '—');
+
+/**
+ * One line of live results: `12/50 personas · en-plain 47.1 ar-plain 50.3 · Δ +3.20 CS [+0.41, +6.02] CI [+1.9, +4.5] · 96% scored`
+ * (+ `· STOPPED: reason` once a stop rule holds).
+ */
+export function liveStatus(s: LiveSnapshot): string {
+  const parts: string[] = [];
+  const seq = s.sequence;
+  parts.push(`${seq ? seq.personas : s.personasComplete}/${s.personasPlanned} personas`);
+  parts.push(s.conditions.map((c) => `${c.condition} ${Number.isFinite(c.scores.soft) ? (c.scores.soft * 100).toFixed(1) : '—'}`).join(' '));
+  if (s.headline) {
+    const h = s.headline.soft;
+    let d = `Δ ${signedPts(h.delta)}`;
+    if (seq && Number.isFinite(seq.lo)) d += ` CS [${signedPts(seq.lo)}, ${signedPts(seq.hi)}]`;
+    if (Number.isFinite(h.ciLow)) d += ` CI [${signedPts(h.ciLow)}, ${signedPts(h.ciHigh)}]`;
+    parts.push(d);
+  }
+  const seen = s.conditions.reduce((a, c) => a + c.funnel.itemsSeen, 0);
+  const kept = s.conditions.reduce((a, c) => a + c.funnel.kept, 0);
+  parts.push(`${seen ? ((100 * kept) / seen).toFixed(0) : '—'}% scored`);
+  parts.push(`${s.requests} req${s.cost ? ` $${s.cost.toFixed(4)}` : ''}`);
+  if (s.stop) parts.push(`STOPPED (${s.stop.rule}): ${s.stop.reason}`);
+  return parts.join(' · ');
 }
 
 /** Runs the `run` subcommand; resolves to the process exit code. */
@@ -120,6 +155,13 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
     out.write(`${prepared.resuming ? 'resuming' : 'new'} run ${prepared.runId}\n`);
     out.write(`  ${e.samples} samples: ${e.alreadyDone} already in the run, ${e.cached} from the cache, ${e.requests} requests to make${e.recordedRequests ? ` (${e.recordedRequests} from recorded answers)` : ''}\n`);
     out.write(`  ~${e.inputTokens} input tokens, ≤ ${e.outputTokensMax} output tokens, cost ${e.cost === null ? 'unknown (no price set)' : `≤ $${e.cost.toFixed(4)}`}\n`);
+    if (spec.scoring?.stop) {
+      if (args.ignoreStop) out.write('  stop rules ignored (--ignore-stop): every persona is asked\n');
+      else {
+        const saving = await estimateEarlyStop(prepared);
+        if (saving) for (const l of describeEarlyStop(saving)) out.write(`  ${l}\n`);
+      }
+    }
     if (args.dryRun) return EXIT_OK;
     if (e.requests > e.recordedRequests) {
       const unreachable = await findUnreachableEndpoints(experimentEndpoints(spec).endpoints);
@@ -130,6 +172,16 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
     }
     const tty = Boolean(err.isTTY);
     let lastLine = 0;
+    let liveLine = '';
+    const showLive = (s: LiveSnapshot): void => {
+      liveLine = liveStatus(s);
+      if (args.quiet) return;
+      if (tty) err.write(`\r\x1b[K${liveLine}`);
+      else if (Date.now() - lastLine > 2000 || s.final) {
+        lastLine = Date.now();
+        err.write(`${liveLine}\n`);
+      }
+    };
     const result = await executeRun(prepared, {
       keys: envKeys(mapping),
       signal: controller.signal,
@@ -137,8 +189,10 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
       log: (m) => {
         if (!args.quiet) err.write(`${tty ? '\r\x1b[K' : ''}${m}\n`);
       },
+      ignoreStop: args.ignoreStop,
+      ...(args.live ? { onLive: showLive, liveIntervalMs: 300 } : {}),
       onProgress: (p) => {
-        if (args.quiet) return;
+        if (args.quiet || args.live) return;
         if (tty) err.write(`\r\x1b[K${bar(p)}`);
         else if (Date.now() - lastLine > 2000) {
           lastLine = Date.now();
@@ -147,12 +201,16 @@ export async function runCommand(argv: string[], out: NodeJS.WriteStream = proce
       },
     });
     const s = result.summary;
-    if (!args.quiet) err.write(`${tty ? '\r\x1b[K' : ''}${bar(s)}\n`);
+    if (!args.quiet) err.write(`${tty ? '\r\x1b[K' : ''}${args.live ? liveLine : bar(s)}\n`);
     out.write(`${s.status}: ${s.done}/${s.planned} answered (${s.cached} cached), ${s.failed} failed, ${s.retries} retries, ${(s.elapsedMs / 1000).toFixed(1)} s${s.cost ? `, $${s.cost.toFixed(4)}` : ''}\n`);
     if (s.error) err.write(`error: ${s.error}\n`);
+    if (result.stop) {
+      out.write(`stopped early (${result.stop.rule}): ${result.stop.reason}\n`);
+      out.write(`  ${result.stop.requests} requests made of ${prepared.estimate.requests + prepared.estimate.alreadyDone} planned; continue with: alignment-studio run ${args.experiment} --resume ${result.runId} --ignore-stop\n`);
+    }
     out.write(`run: ${result.runDir}\n`);
     if (s.status === 'cancelled') return EXIT_INTERRUPTED;
-    return s.status === 'completed' && s.failed === 0 ? EXIT_OK : EXIT_FAILED;
+    return (s.status === 'completed' || s.status === 'stopped') && s.failed === 0 ? EXIT_OK : EXIT_FAILED;
   } catch (e) {
     if (isBadInput(e)) {
       err.write(`alignment-studio run: ${e.message}\n`);

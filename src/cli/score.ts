@@ -209,7 +209,14 @@ export function formatReport(r: ScoreReport): string {
     out.push(`${d.metric} alignment: ${d.b} − ${d.a} = ${signed(d.overall.delta)} points (${ci} ${signed(d.overall.ciLow)} … ${signed(d.overall.ciHigh)}, sign-flip p = ${d.overall.pValue.toPrecision(2)}, ${d.overall.n} personas)`);
     if (d.metric === 'soft') {
       const rows = d.groups.filter((g) => ['sex', 'age_bucket', 'education', 'social_class', 'marital_status', 'theme'].includes(g.field));
-      out.push(table([['group', 'delta', 'CI low', 'CI high', 'p', 'personas'], ...rows.map((g) => [`${g.field}=${g.value}`, signed(g.delta), signed(g.ciLow), signed(g.ciHigh), g.pValue.toPrecision(2), String(g.n)])]));
+      out.push(table([['group', 'delta', 'CI low', 'CI high', 'p', 'p Holm', 'q BH', 'personas'], ...rows.map((g) => [`${g.field}=${g.value}`, signed(g.delta), signed(g.ciLow), signed(g.ciHigh), g.pValue.toPrecision(2), g.pHolm.toPrecision(2), g.qBH.toPrecision(2), String(g.n)])]));
+      const questions = d.groups.filter((g) => g.field === 'question');
+      if (questions.length) {
+        out.push('');
+        out.push(`per question (${questions.length} tests; adjusted within the table):`);
+        out.push(table([['question', 'delta', 'CI low', 'CI high', 'p', 'p Holm', 'q BH'], ...questions.map((g) => [g.value, signed(g.delta), signed(g.ciLow), signed(g.ciHigh), g.pValue.toPrecision(2), g.pHolm.toPrecision(2), g.qBH.toPrecision(2)])]));
+      }
+      out.push(`p Holm: ${d.multiplicity.holm}; q BH: ${d.multiplicity.bh} (${d.multiplicity.families}).`);
     }
   }
   if (r.unparsed.length) {

@@ -2,6 +2,7 @@
 // paraphrase variants × samples. Paths are relative to the experiment file. Loading and validation live in
 // src/core/run/ (the runner feature); these types are the contract every feature shares.
 import type { Lang } from './model';
+import type { StopDecision, StopRules } from './stop/stopRules';
 
 export interface ModelSpec {
   /** Name used by conditions, e.g. `gpt-4o-mini` or `replay-gpt35`. */
@@ -63,6 +64,8 @@ export interface ScoringSpec {
   twinCountry?: string;
   /** Default pair of condition ids for the headline delta, e.g. ["en-plain", "ar-plain"] (second − first). */
   compare?: [string, string];
+  /** Anytime-valid early stopping of the headline comparison (docs/early-stopping.md). */
+  stop?: StopRules;
 }
 
 export interface ExperimentSpec {
@@ -98,8 +101,33 @@ export interface RunManifest {
   plannedRequests: number;
   /** Recorded answers (replay models) are labelled as such in every view. */
   recorded?: boolean;
-  status?: 'running' | 'completed' | 'cancelled' | 'failed';
+  status?: 'running' | 'completed' | 'cancelled' | 'failed' | 'stopped';
   finishedAt?: string;
+  /** Why and when a stop rule (`scoring.stop`) ended the run early; kept when a resume continues past it. */
+  stop?: RunStopRecord;
+}
+
+/** The manifest's record of an early stop. Deltas and intervals are fractions (× 100 = points). */
+export interface RunStopRecord extends StopDecision {
+  /** ISO time of the stop. */
+  at: string;
+  /** Personas in the confidence sequence (done, in the run's seeded persona order) and in the plan. */
+  personas: number;
+  personasPlanned: number;
+  /** Requests made in the run (replay lookups count, cache hits do not), samples it holds, cost in USD. */
+  requests: number;
+  samples: number;
+  cost: number;
+  /** The headline pair (delta = b − a), its estimate and confidence sequence at the stop. */
+  pair: [string, string] | null;
+  delta: number | null;
+  interval: [number, number] | null;
+  method: string;
+  alpha: number;
+  /** Seed of the persona order. */
+  seed: number;
+  /** Set when a resume continued past this stop (`--ignore-stop`, "Continue Past Stop"). */
+  continuedAt?: string;
 }
 
 /** One completed request = one sample of one (condition, persona, question, variant). */

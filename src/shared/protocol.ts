@@ -49,6 +49,7 @@ export interface PersistedPanelState {
 // Host → webview: `results` (a run's view model, sent after `ready` and after `openRun`), `runs` (the run list),
 // `loading`, `notice`. Webview → host: requests by `ResultsMethod` with `ResultsRequests[method]` params.
 
+import type { LiveSnapshot } from '../core/live/RunMonitor';
 import type { DrillDown, PersonaQuestionCell, ResultsView, RunComparison } from '../core/results/types';
 
 /** A run found in the workspace, for the run pickers. */
@@ -74,7 +75,29 @@ export interface ResultsMessage {
 }
 export interface ResultsRunsMessage { type: 'runs'; runs: ResultsRunSummary[] }
 export interface ResultsLoadingMessage { type: 'loading'; label: string }
-export type ResultsToWebview = ResultsMessage | ResultsRunsMessage | ResultsLoadingMessage | NoticeMessage;
+/** A run in progress: its live snapshot (throttled by the engine), until the run ends and `results` follows. */
+export interface ResultsLiveMessage {
+  type: 'live';
+  live: LiveSnapshot;
+  /** URI string of the run directory. */
+  runUri: string;
+  experimentName: string;
+  /** Condition id → label. */
+  labels: Record<string, string>;
+}
+export type ResultsToWebview = ResultsMessage | ResultsRunsMessage | ResultsLoadingMessage | ResultsLiveMessage | NoticeMessage;
+
+/** Webview → host after it drew a live snapshot (or a results view): what is on screen, for tests and logs. */
+export interface ResultsPaintedMessage {
+  type: 'results/painted';
+  kind: 'live' | 'results';
+  runUri: string;
+  /** Records in the snapshot drawn (live). */
+  records: number;
+  /** The headline delta and the stop reason as shown. */
+  delta: string;
+  stop: string | null;
+}
 
 /** Request params and results of the results panel, by method. */
 export interface ResultsRequests {
@@ -89,6 +112,8 @@ export interface ResultsRequests {
   openTemplate: { params: { condition: string; line: number }; result: null };
   /** Save a table (csv/json), everything (json) or the HTML report; resolves to the saved path or null (cancelled). */
   export: { params: { format: 'csv' | 'json' | 'html'; table?: string }; result: string | null };
+  /** Resume the shown run (stopped early by a stop rule) past its stop: every persona is asked. */
+  continuePastStop: { params: Record<string, never>; result: null };
 }
 export type ResultsMethod = keyof ResultsRequests;
 

@@ -49,6 +49,10 @@ export function renderGroups(view: ResultsView, field: string, onField: (f: stri
 }
 
 function groupTable(view: ResultsView, b: GroupBreakdown): HTMLElement {
+  // Raw sign-flip p-values beside their multiplicity-adjusted values (this table is one family).
+  const tests = view.pair !== null && b.groups.some((g) => g.test);
+  const p = (x: number | null | undefined): string => (x === null || x === undefined ? '—' : x < 0.001 ? '< 0.001' : x.toFixed(3));
+  const m = view.multiplicity;
   return h('details', { class: 'group-table', open: b.groups.length <= 8 },
     h('summary', {}, `Values (${b.groups.length} groups)`),
     h('table', { class: 'data', id: 'groups-table' },
@@ -56,10 +60,17 @@ function groupTable(view: ResultsView, b: GroupBreakdown): HTMLElement {
         h('th', { scope: 'col' }, b.label),
         h('th', { scope: 'col', class: 'num' }, b.field === 'theme' ? 'Personas' : 'Personas'),
         ...view.conditions.map((c) => h('th', { scope: 'col', class: 'num' }, c.label)),
-        view.pair ? h('th', { scope: 'col', class: 'num' }, 'Δ') : null)),
+        view.pair ? h('th', { scope: 'col', class: 'num' }, 'Δ') : null,
+        tests ? h('th', { scope: 'col', class: 'num', title: 'Two-sided sign-flip permutation test of Δ' }, 'p') : null,
+        tests ? h('th', { scope: 'col', class: 'num', title: m?.holm ?? 'Holm step-down adjusted p' }, 'p (Holm)') : null,
+        tests ? h('th', { scope: 'col', class: 'num', title: m?.bh ?? 'Benjamini–Hochberg q-value' }, 'q (BH)') : null)),
       h('tbody', {}, ...b.groups.map((g) => h('tr', {},
         h('th', { scope: 'row' }, g.value),
         h('td', { class: 'num' }, String(g.personas)),
         ...view.conditions.map((c) => h('td', { class: 'num' }, pts(g.perCondition[c.id]?.mean), ' ', h('span', { class: 'muted small' }, ci(g.perCondition[c.id])))),
-        view.pair ? h('td', { class: `num ${(g.delta?.mean ?? 0) >= 0 ? 'gain' : 'loss'}` }, signedPts(g.delta?.mean), ' ', h('span', { class: 'muted small' }, ci(g.delta, true))) : null)))));
+        view.pair ? h('td', { class: `num ${(g.delta?.mean ?? 0) >= 0 ? 'gain' : 'loss'}` }, signedPts(g.delta?.mean), ' ', h('span', { class: 'muted small' }, ci(g.delta, true))) : null,
+        tests ? h('td', { class: 'num' }, p(g.test?.p)) : null,
+        tests ? h('td', { class: 'num', 'data-col': 'p-holm' }, p(g.test?.pHolm)) : null,
+        tests ? h('td', { class: 'num', 'data-col': 'q-bh' }, p(g.test?.qBH)) : null)))),
+    tests && m ? h('p', { class: 'muted small', id: 'multiplicity-note' }, `${b.groups.length} tests in this table: p (Holm) = ${m.holm}; q (BH) = ${m.bh}. Use them, not the raw p, to call a group's change significant.`) : null);
 }

@@ -1,9 +1,9 @@
 // Results webview: overview, per-demographic charts, per-persona delta table with drill-down, run comparison,
 // exports. Data arrives from the host (`results` after the ready handshake); the same bundle runs inside the
 // exported HTML report, where a shim stands in for the host (see src/core/results/renderHtmlReport.ts).
-import { connect, getState } from '../common/bridge';
+import { connect, getState, post } from '../common/bridge';
 import { h, replaceChildren } from '../common/dom';
-import type { PersistedPanelState, ResultsPanelState, ResultsRunSummary } from '../../src/shared/protocol';
+import type { PersistedPanelState, ResultsLiveMessage, ResultsPaintedMessage, ResultsPanelState, ResultsRunSummary } from '../../src/shared/protocol';
 import type { ResultsView, RunComparison } from '../../src/core/results/types';
 import { call, ctx, exportTable, saveState } from './context';
 import { renderOverview } from './overview';
@@ -12,6 +12,7 @@ import { renderPersonaTable } from './personaTable';
 import { renderDrillDown, renderPersonaCells } from './personaDetail';
 import type { DetailOptions } from './personaDetail';
 import { renderCompare } from './compare';
+import { leaveLive, renderLive } from './live';
 import { clearNotices, notify } from './notify';
 import { labelledSelect } from './widgets';
 import { onThemeChange } from './theme';
@@ -75,6 +76,11 @@ function render(): void {
   replaceChildren(app, header, h('div', { id: 'notices', 'aria-live': 'polite' }), tablist, panel);
   app.setAttribute('aria-busy', 'false');
   document.title = `Results — ${view.experimentName}`;
+  const painted: ResultsPaintedMessage = {
+    type: 'results/painted', kind: 'results', runUri: ctx.runUri ?? '', records: view.responses ?? 0,
+    delta: document.getElementById('headline-delta')?.textContent ?? '', stop: view.stop ? `${view.stop.rule}: ${view.stop.reason}` : null,
+  };
+  if (!ctx.standalone) requestAnimationFrame(() => post(painted));
 }
 
 function renderPersonas(panel: HTMLElement, view: ResultsView): void {
@@ -148,7 +154,16 @@ async function doExport(format: 'json' | 'html'): Promise<void> {
 const errText = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 connect((m) => {
+  if (m.type === 'live' && m.live && typeof m.live === 'object' && typeof m.runUri === 'string') {
+    // A run in progress: the live view until its results arrive.
+    ctx.view = null;
+    ctx.runUri = m.runUri;
+    destroyCharts();
+    if (renderLive(app, m as unknown as ResultsLiveMessage)) document.title = `Live — ${String(m.experimentName)}`;
+    return;
+  }
   if (m.type === 'results' && m.view && typeof m.view === 'object') {
+    leaveLive();
     const next = m.view as ResultsView;
     // The full view (with group CIs) following the quick first one: swap it in without disturbing the user.
     if (ctx.view && ctx.view.breakdownCIs === false && next.runId === ctx.view.runId && m.runUri === ctx.runUri) {

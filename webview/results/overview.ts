@@ -3,8 +3,24 @@ import { h } from '../common/dom';
 import type { ResultsView } from '../../src/core/results/types';
 import { ci, langAttrs, percent, pts, pValue, signedPts } from './format';
 import { exportButtons, sectionHeader } from './widgets';
+import { call, ctx } from './context';
+import { notify } from './notify';
 
 const labelOf = (view: ResultsView, id: string) => view.conditions.find((c) => c.id === id)?.label ?? id;
+
+/** Why a stop rule ended the run early, what it decided on, and "Continue Past Stop" (resume asking every persona). */
+function stopBanner(view: ResultsView): HTMLElement | null {
+  const st = view.stop;
+  if (!st) return null;
+  const iv = st.interval ? ` Confidence sequence then: [${signedPts(st.interval[0], 2)}, ${signedPts(st.interval[1], 2)}] points (${st.method.split(':')[0]}, α = ${st.alpha}).` : '';
+  const done = `${st.personas} of ${st.personasPlanned} personas, ${st.requests.toLocaleString('en-US')} requests${st.cost ? `, $${st.cost.toFixed(4)}` : ''}`;
+  if (st.continuedAt) {
+    return h('p', { class: 'muted small', id: 'stop-banner' }, `This run was stopped early at ${st.at} (${st.rule}: ${st.reason}) and continued past the stop at ${st.continuedAt}.`);
+  }
+  return h('div', { class: 'notice info', id: 'stop-banner', role: 'status' },
+    h('strong', {}, `Stopped early (${st.rule}): `), `${st.reason}.`, ` ${done}; the personas asked are a random subsample (seed ${st.seed}).${iv}`,
+    ctx.standalone ? null : h('div', {}, h('button', { type: 'button', class: 'secondary small', id: 'continue-past-stop', onclick: () => void call('continuePastStop', {}).catch((e: unknown) => notify('error', e instanceof Error ? e.message : String(e))) }, 'Continue Past Stop')));
+}
 
 export function renderOverview(view: ResultsView): HTMLElement {
   const h2 = view.headline;
@@ -44,6 +60,7 @@ export function renderOverview(view: ResultsView): HTMLElement {
     : null;
   return h('div', { class: 'overview' },
     quarantine,
+    stopBanner(view),
     headline,
     settings,
     sectionHeader('h2', 'Scores per condition', 'overview-title', exportButtons('overview', 'the overview table'), view.headline ? exportButtons('headline', 'the headline delta') : null),

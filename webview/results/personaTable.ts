@@ -115,7 +115,7 @@ export function renderPersonaTable(view: ResultsView, o: PersonaTableOptions): H
       searchTimer = setTimeout(() => refresh({ search: v }), 120);
     },
   });
-  const filters = view.breakdowns.filter((b) => b.field !== 'theme').map((b) => labelledSelect(`filter-${b.field}`, b.label,
+  const filters = view.breakdowns.filter((b) => b.field !== 'theme' && b.field !== 'question').map((b) => labelledSelect(`filter-${b.field}`, b.label,
     [['', 'All'], ...b.groups.map((g): [string, string] => [g.value, `${g.value} (${g.personas})`])], q.filters?.[b.field]?.[0] ?? '',
     (v) => refresh({ filters: { ...q.filters, [b.field]: v ? [v] : [] } })));
   const sign = view.pair ? labelledSelect('filter-delta', 'Δ', [['any', 'Any'], ['gain', 'Gains'], ['loss', 'Losses']], q.deltaSign ?? 'any',

@@ -107,10 +107,10 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
   const slotOf = (pi: number, it: ScoredItem) => (pi * Q + (qIndex.get(it.questionId) ?? Q - 1)) * V + it.variant;
 
   // Per condition: persona clusters overall and per theme; coverage counts; slot → item index + 1.
-  const byCond = new Map<string, { all: Clusters; byTheme: Clusters[]; coverage: Coverage; slots: Int32Array }>();
+  const byCond = new Map<string, { all: Clusters; byTheme: Clusters[]; byQuestion: Clusters[]; coverage: Coverage; slots: Int32Array }>();
   for (const c of condIds) {
     byCond.set(c, {
-      all: clusters(P), byTheme: themes.map(() => clusters(P)),
+      all: clusters(P), byTheme: themes.map(() => clusters(P)), byQuestion: input.questions.map(() => clusters(P)),
       coverage: { items: 0, scored: 0, unparsed: 0, noSurveyAnswer: 0, sameAnswer: 0, noResponse: 0 }, slots: new Int32Array(P * Q * V),
     });
   }
@@ -140,8 +140,10 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
     const slot = slotOf(pi, it);
     acc.slots[slot] = ix + 1;
     add(acc.all, pi, it);
-    const ti = qTheme[Math.floor(slot / V) % Q];
+    const qx = Math.floor(slot / V) % Q;
+    const ti = qTheme[qx];
     if (ti >= 0) add(acc.byTheme[ti], pi, it);
+    if (qx < input.questions.length) add(acc.byQuestion[qx], pi, it);
   }
 
   const overview: ConditionSummary[] = input.conditions.map((condition) => {
@@ -167,9 +169,9 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
   });
 
   // Paired differences b − a per persona (overall and per theme), on the items scored in both.
-  let paired: { all: Clusters; byTheme: Clusters[] } | null = null;
+  let paired: { all: Clusters; byTheme: Clusters[]; byQuestion: Clusters[] } | null = null;
   if (pair) {
-    paired = { all: clusters(P), byTheme: themes.map(() => clusters(P)) };
+    paired = { all: clusters(P), byTheme: themes.map(() => clusters(P)), byQuestion: input.questions.map(() => clusters(P)) };
     const A = byCond.get(pair[0])!.slots;
     const B = byCond.get(pair[1])!.slots;
     for (let slot = 0; slot < B.length; slot++) {
@@ -177,8 +179,11 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
       const itA = items[A[slot] - 1] as ScoredItem & { soft: number; hard: number };
       const itB = items[B[slot] - 1] as ScoredItem & { soft: number; hard: number };
       const pi = Math.floor(slot / (Q * V));
-      const ti = qTheme[Math.floor(slot / V) % Q];
-      for (const cl of ti >= 0 ? [paired.all, paired.byTheme[ti]] : [paired.all]) {
+      const qx = Math.floor(slot / V) % Q;
+      const ti = qTheme[qx];
+      const into = ti >= 0 ? [paired.all, paired.byTheme[ti]] : [paired.all];
+      if (qx < input.questions.length) into.push(paired.byQuestion[qx]);
+      for (const cl of into) {
         cl.soft[pi] += itB.soft - itA.soft;
         cl.hard[pi] += itB.hard - itA.hard;
         cl.count[pi]++;
@@ -219,8 +224,12 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
     const m = reportGroups.get(`${condition}\u0000${reportField(key)}\u0000${value}`);
     return m !== undefined && e.n > 0 ? { ...e, mean: m } : e;
   };
-  const reportGroupDeltas = new Map<string, DeltaEstimate>();
+  const reportGroupDeltas = new Map<string, ReportDelta['groups'][number]>();
   for (const g of rdSoft?.groups ?? []) reportGroupDeltas.set(`${g.field}\u0000${g.value}`, g);
+  const groupTest = (key: string, value: string): GroupRow['test'] => {
+    const d = rdSoft ? reportGroupDeltas.get(`${reportField(key)}\u0000${value}`) : undefined;
+    return d ? { p: fin(d.pValue), pHolm: fin(d.pHolm), qBH: fin(d.qBH) } : undefined;
+  };
   const groupDelta = (sums: Float64Array, counts: Float64Array, key: string, value: string, ctx: string): Estimate => {
     const d = reportGroupDeltas.get(`${reportField(key)}\u0000${value}`);
     if (d && rdSoft) return fromDelta(d, sum(counts));
@@ -243,7 +252,8 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
         perCondition[c] = withReportMean(strip(estimate(pick(acc.soft), pick(acc.count), seed, `g:${key}:${value}:${c}`, groupResamples, confidence)), c, key, value);
       }
       const delta = paired ? groupDelta(pick(paired.all.soft), pick(paired.all.count), key, value, `gd:${key}:${value}`) : null;
-      return { value, personas: idx.length, perCondition, delta };
+      const test = delta ? groupTest(key, value) : undefined;
+      return { value, personas: idx.length, perCondition, delta, ...(test ? { test } : {}) };
     });
     return { field: key, label, groups };
   });
@@ -256,7 +266,22 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
         perCondition[c] = withReportMean(strip(estimate(cl.soft, cl.count, seed, `t:${theme}:${c}`, groupResamples, confidence)), c, 'theme', theme);
       }
       const delta = paired ? groupDelta(paired.byTheme[ti].soft, paired.byTheme[ti].count, 'theme', theme, `td:${theme}`) : null;
-      return { value: theme, personas: P, perCondition, delta };
+      const test = delta ? groupTest('theme', theme) : undefined;
+      return { value: theme, personas: P, perCondition, delta, ...(test ? { test } : {}) };
+    }),
+  });
+  // Per question: the table whose many tests most need the multiplicity-adjusted p-values beside the raw ones.
+  breakdowns.push({
+    field: 'question', label: 'Question',
+    groups: input.questions.map((q, qx) => {
+      const perCondition: Record<string, Estimate> = {};
+      for (const c of condIds) {
+        const cl = byCond.get(c)!.byQuestion[qx];
+        perCondition[c] = withReportMean(strip(estimate(cl.soft, cl.count, seed, `q:${q.id}:${c}`, groupResamples, confidence)), c, 'question', q.id);
+      }
+      const delta = paired ? groupDelta(paired.byQuestion[qx].soft, paired.byQuestion[qx].count, 'question', q.id, `qd:${q.id}`) : null;
+      const test = delta ? groupTest('question', q.id) : undefined;
+      return { value: q.id, personas: P, perCondition, delta, ...(test ? { test } : {}) };
     }),
   });
 
@@ -276,6 +301,7 @@ export function buildResultsView(input: ResultsInput, options: ViewOptions = {})
     fields: GROUP_FIELDS, questions: input.questions, breakdownCIs: groupResamples > 0,
     samples: input.samples, responses: input.responses, failedResponses: input.failedResponses,
     ...(stats ? { settings: stats.settings } : {}), ...(input.read ? { read: input.read } : {}),
+    ...(rdSoft?.multiplicity ? { multiplicity: rdSoft.multiplicity } : {}), ...(input.stop ? { stop: input.stop } : {}),
   };
 }
 

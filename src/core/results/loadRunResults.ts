@@ -89,7 +89,8 @@ export async function loadRunResults(runDir: string, options: LoadRunOptions = {
       include: { items: true, unparsed: true, personaDeltas: false, distributions: false },
     };
     const report = scoreResponses(scoreInput, settings);
-    return { report, input: fromScoreReport(report, meta, scoreInput.questions, basisOf().personas, settings) };
+    const input = fromScoreReport(report, meta, scoreInput.questions, basisOf().personas, settings);
+    return { report, input: manifest.stop ? { ...input, stop: manifest.stop } : input };
   };
   const loadFull = () => {
     if (!full) {

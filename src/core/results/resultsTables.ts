@@ -30,10 +30,11 @@ export function resultsTables(view: ResultsView, comparison?: RunComparison | nu
   const delta = view.pair ? `delta:${view.pair[1]}-${view.pair[0]}` : 'delta';
   tables.push({
     name: 'groups',
-    columns: ['field', 'value', 'personas', 'measure', 'mean', 'lo', 'hi', 'items'],
+    // p, p_holm, q_bh: the delta's sign-flip p-value and its Holm / Benjamini–Hochberg adjustment within the field.
+    columns: ['field', 'value', 'personas', 'measure', 'mean', 'lo', 'hi', 'items', 'p', 'p_holm', 'q_bh'],
     rows: view.breakdowns.flatMap((b) => b.groups.flatMap((g) => [
-      ...conds.map((c) => [b.field, g.value, g.personas, c, ...est(g.perCondition[c]), g.perCondition[c]?.items ?? 0]),
-      ...(g.delta ? [[b.field, g.value, g.personas, delta, ...est(g.delta), g.delta.items]] : []),
+      ...conds.map((c) => [b.field, g.value, g.personas, c, ...est(g.perCondition[c]), g.perCondition[c]?.items ?? 0, null, null, null]),
+      ...(g.delta ? [[b.field, g.value, g.personas, delta, ...est(g.delta), g.delta.items, r6(g.test?.p), r6(g.test?.pHolm), r6(g.test?.qBH)]] : []),
     ])),
   });
   tables.push({

@@ -2,6 +2,7 @@
 // condition × persona × question × variant) so the views do not depend on how scoring computed them;
 // `fromScoreReport.ts` adapts the scoring feature's output (src/core/score/) to it.
 
+import type { RunStopRecord } from '../experiment';
 import type { ScoreReport, ScoringSettings } from '../score/types';
 
 /** What the run reader skipped in responses.jsonl, shown in the coverage line (never silently). */
@@ -89,6 +90,8 @@ export interface ResultsInput {
   /** The scoring report behind the items: when present, every number of the view comes from it. */
   stats?: ReportStats;
   read?: ReadSummary;
+  /** Why a stop rule ended the run early (its manifest's `stop`). */
+  stop?: RunStopRecord;
 }
 
 /** A mean with a 95% bootstrap confidence interval; `n` = clusters (personas) it is computed over. */
@@ -144,6 +147,11 @@ export interface GroupRow {
   personas: number;
   perCondition: Record<string, Estimate>;
   delta: Estimate | null;
+  /**
+   * The delta's sign-flip p-value and its multiplicity-adjusted values within the breakdown (Holm, Benjamini–Hochberg),
+   * from the scoring report; absent when the view has no report behind it.
+   */
+  test?: { p: number | null; pHolm: number | null; qBH: number | null };
 }
 
 export interface GroupBreakdown {
@@ -194,6 +202,10 @@ export interface ResultsView {
   failedResponses?: number;
   /** The scoring settings that produced the numbers (shown beside them, as the CLI does). */
   settings?: ScoringSettings;
+  /** How the group tables' adjusted p-values are computed (from the report). */
+  multiplicity?: { holm: string; bh: string; families: string };
+  /** Why a stop rule ended the run early (from its manifest). */
+  stop?: RunStopRecord;
   read?: ReadSummary;
 }
 

@@ -1,11 +1,14 @@
 import * as path from 'node:path';
-import type { RunManifest } from '../experiment';
+import type { RunManifest, RunStopRecord } from '../experiment';
+import { liveScorerFor, requestShareOf } from '../live/liveScorerFor';
+import { RunMonitor, type LiveSnapshot } from '../live/RunMonitor';
 import { createAnswerParser } from './createAnswerParser';
 import { createOpenAICompleter, type KeyLookup } from './createOpenAICompleter';
 import { createReplayCompleter } from './createReplayCompleter';
-import { expandRequests } from './expandRequests';
 import type { PreparedRun } from './prepareRun';
+import { readResponsesFile } from './readRun';
 import { runRequests, type RunProgress, type RunSummary } from './runRequests';
+import { expandRequestsByPersona, schedulePersonas } from './schedulePersonas';
 import { RunStore } from './RunStore';
 import type { Completer } from './WorkItem';
 
@@ -19,12 +22,21 @@ export interface ExecuteRunOptions {
   workspaceDir?: string;
   /** Store flush tuning (tests, benchmarks). */
   flushIntervalMs?: number;
+  /** Live results: called at most every `liveIntervalMs` (default 250) while records land, and once at the end. */
+  onLive?: (snapshot: LiveSnapshot) => void;
+  liveIntervalMs?: number;
+  /** Continue past the experiment's stop rules (`scoring.stop`): ask every persona. */
+  ignoreStop?: boolean;
 }
 
 export interface ExecutedRun {
   runId: string;
   runDir: string;
   summary: RunSummary;
+  /** Why a stop rule ended the run early (also in the manifest); absent when it was not stopped. */
+  stop?: RunStopRecord;
+  /** The last live snapshot (when live results or stop rules were on). */
+  live?: LiveSnapshot;
 }
 
 /**
@@ -60,12 +72,54 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteRunOptio
     };
     store = RunStore.create(runsDir, manifest, { flushIntervalMs: options.flushIntervalMs });
   }
+  let timer: ReturnType<typeof setInterval> | undefined;
   try {
-    const summary = await runRequests(expandRequests(experiment.plan), {
+    // Persona by persona in a seeded random order: a run stopped early holds a uniformly random subsample.
+    const seed = spec.scoring?.seed ?? 1;
+    const order = schedulePersonas(experiment.plan.personas, seed);
+    let monitor: RunMonitor | undefined;
+    if (options.onLive || spec.scoring?.stop) {
+      monitor = new RunMonitor({
+        runId, scorer: await liveScorerFor(experiment, prepared.recorded), order: order.map((p) => p.id), rules: spec.scoring?.stop,
+        ignoreStop: options.ignoreStop, seed, requestShare: requestShareOf(experiment),
+      });
+      // A resumed run: its records first, so the sequence, the budget and a stop already taken are as they were.
+      if (prepared.resuming) for (const { record } of readResponsesFile(store.responsesFile).records) monitor.record(record);
+      if (options.ignoreStop && store.manifest.stop && !store.manifest.stop.continuedAt) {
+        store.updateManifest({ stop: { ...store.manifest.stop, continuedAt: new Date().toISOString() } });
+        options.log?.(`continuing past the stop of ${store.manifest.stop.at} (${store.manifest.stop.reason})`);
+      }
+    }
+    const live = options.onLive;
+    let shown = -1;
+    const publish = (): void => {
+      if (!monitor || !live || monitor.changes === shown) return;
+      shown = monitor.changes;
+      live(monitor.snapshot());
+    };
+    if (live) {
+      publish();
+      timer = setInterval(publish, options.liveIntervalMs ?? 250);
+      timer.unref?.();
+    }
+    const summary = await runRequests(expandRequestsByPersona(experiment.plan, order), {
       store, completers, done: prepared.done, cache: prepared.cache, planned: prepared.estimate.samples, models: spec.models,
       signal: options.signal, onProgress: options.onProgress, log: options.log, parse,
+      ...(monitor ? { onRecord: (r) => monitor.record(r), shouldStop: (pending, request) => monitor.shouldStop(pending, request) } : {}),
     });
-    return { runId, runDir, summary };
+    let stop: RunStopRecord | undefined;
+    if (summary.status === 'stopped' && monitor) {
+      stop = monitor.stopRecord(monitor.scorer.recordCount);
+      if (stop) {
+        store.updateManifest({ stop });
+        options.log?.(`stopped early: ${stop.reason}`);
+      }
+    }
+    if (timer) clearInterval(timer);
+    timer = undefined;
+    const last = monitor ? { ...monitor.snapshot(), final: { status: summary.status } } : undefined;
+    if (last) live?.(last);
+    return { runId, runDir, summary, ...(stop ? { stop } : {}), ...(last ? { live: last } : {}) };
   } catch (e) {
     // A run that threw never stays "running" (which would read as live, or be offered as interrupted forever).
     try {
@@ -75,6 +129,7 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteRunOptio
     }
     throw e;
   } finally {
+    if (timer) clearInterval(timer);
     store.close();
     prepared.cache.close();
   }

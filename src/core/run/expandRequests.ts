@@ -41,24 +41,27 @@ export function countPlan(plan: RunPlan): { items: number; samples: number } {
  * held in memory), each sample with its stable request hash.
  */
 export function* expandRequests(plan: RunPlan): Generator<WorkItem> {
+  const models = new Map<string, ModelSpec>(plan.spec.models.map((m) => [m.id, m]));
+  for (const condition of plan.spec.conditions) {
+    for (const persona of plan.personas) yield* personaWorkItems(plan, models, condition, persona);
+  }
+}
+
+/** The work items of one persona in one condition: questions × variants, in plan order. */
+export function* personaWorkItems(plan: RunPlan, models: ReadonlyMap<string, ModelSpec>, condition: ConditionSpec, persona: Persona): Generator<WorkItem> {
   const { spec } = plan;
-  const models = new Map<string, ModelSpec>(spec.models.map((m) => [m.id, m]));
-  for (const condition of spec.conditions) {
-    const model = models.get(condition.model);
-    if (!model) throw new Error(`condition "${condition.id}": unknown model "${condition.model}"`);
-    for (const persona of plan.personas) {
-      for (const question of plan.questions) {
-        for (const variant of variantsFor(question, spec, condition.lang)) {
-          const messages = plan.render(condition, persona, question, variant);
-          const base = requestHashBase(model, messages);
-          const samples = new Array<{ sample: number; hash: string }>(spec.samples);
-          for (let s = 0; s < spec.samples; s++) samples[s] = { sample: s, hash: requestHash(base, s) };
-          yield {
-            condition: condition.id, model, lang: condition.lang, personaId: persona.id, personaValues: persona.values[condition.lang] ?? persona.values.en,
-            questionId: question.id, variant, messages, samples, options: question.options[condition.lang] ?? question.options.en,
-          };
-        }
-      }
+  const model = models.get(condition.model);
+  if (!model) throw new Error(`condition "${condition.id}": unknown model "${condition.model}"`);
+  for (const question of plan.questions) {
+    for (const variant of variantsFor(question, spec, condition.lang)) {
+      const messages = plan.render(condition, persona, question, variant);
+      const base = requestHashBase(model, messages);
+      const samples = new Array<{ sample: number; hash: string }>(spec.samples);
+      for (let s = 0; s < spec.samples; s++) samples[s] = { sample: s, hash: requestHash(base, s) };
+      yield {
+        condition: condition.id, model, lang: condition.lang, personaId: persona.id, personaValues: persona.values[condition.lang] ?? persona.values.en,
+        questionId: question.id, variant, messages, samples, options: question.options[condition.lang] ?? question.options.en,
+      };
     }
   }
 }

@@ -2,6 +2,7 @@ import { isNode, parseDocument, type Document } from 'yaml';
 import { InputError, lineColumnAt } from '../errors';
 import type { ExperimentSpec, ModelSpec } from '../experiment';
 import type { Diagnostic } from '../model';
+import { parseStopRules } from '../stop/parseStopRules';
 
 export interface ParsedExperiment {
   spec: ExperimentSpec;
@@ -17,7 +18,7 @@ const TOP_FIELDS = ['name', 'description', 'survey', 'personas', 'personaFilter'
 const MODEL_FIELDS = ['id', 'kind', 'baseURL', 'model', 'temperature', 'maxTokens', 'useN', 'systemPrompt', 'pricePer1kInput', 'pricePer1kOutput', 'batchDiscount',
   'concurrency', 'requestsPerMinute', 'tokensPerMinute', 'timeoutMs', 'maxRetries', 'completions', 'apiKeyEnv', 'label', 'description'];
 const CONDITION_FIELDS = ['id', 'label', 'template', 'lang', 'model', 'reasoning'];
-const SCORING_FIELDS = ['profile', 'tieBreak', 'seed', 'sameAnswerFilter', 'twinCountry', 'compare'];
+const SCORING_FIELDS = ['profile', 'tieBreak', 'seed', 'sameAnswerFilter', 'twinCountry', 'compare', 'stop'];
 const PROFILES = ['paper', 'strict'];
 const TIE_BREAKS = ['expected', 'first', 'random'];
 
@@ -123,6 +124,9 @@ function parseScoring(v: Validator, value: unknown, conditionIds: readonly strin
     });
     if (ids[0] === ids[1]) v.fail([...p, 'compare', 1], `scoring.compare: compare two different conditions, not "${ids[0]}" with itself`, 'scoring.compare');
     s.compare = [ids[0]!, ids[1]!];
+  }
+  if (o.stop !== undefined) {
+    s.stop = parseStopRules(o.stop, { fail: (q, m, f) => v.fail([...p, 'stop', ...q], m, f), unknown: (q, x, k) => v.unknown([...p, 'stop', ...q], x, k) });
   }
   // In the file's key order: a run's manifest holds this spec and resume compares it as JSON.
   const ordered: Record<string, unknown> = {};

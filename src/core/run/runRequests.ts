@@ -28,7 +28,8 @@ export interface RunProgress {
 }
 
 export interface RunSummary extends RunProgress {
-  status: 'completed' | 'cancelled' | 'failed';
+  /** `stopped`: `shouldStop` ended the run early (a stop rule); the rest of the plan was not asked. */
+  status: 'completed' | 'cancelled' | 'failed' | 'stopped';
   /** Why the run stopped early (a fatal endpoint error such as 401/404). */
   error?: string;
 }
@@ -50,6 +51,13 @@ export interface RunRequestsOptions {
   parse?: (text: string, item: WorkItem) => number | null;
   /** One line per notable event (retries, failures); never contains secrets. */
   log?: (message: string) => void;
+  /** Every record right after it is written (live results, stop rules). */
+  onRecord?: (record: ResponseRecord) => void;
+  /**
+   * Asked before each item (`request` false) and before each request is sent (`request` true, with the requests
+   * pulled but not finished): true ends the run early — nothing more is scheduled, in-flight requests finish.
+   */
+  shouldStop?: (pendingRequests: number, request: boolean) => boolean;
   /** The run's models (sizes the worker pool to the sum of their concurrency limits). */
   models?: ModelSpec[];
   /** Defaults for models that do not say. */
@@ -64,6 +72,8 @@ export interface RunRequestsOptions {
 interface Unit {
   item: WorkItem;
   samples: { sample: number; hash: string }[];
+  /** Its records are written (or it is given up): no longer pending for the budget rules. */
+  settled?: boolean;
 }
 
 interface ModelLane {
@@ -136,10 +146,28 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
     };
   }
 
+  const append = (r: ResponseRecord): void => {
+    store.append(r);
+    options.onRecord?.(r);
+  };
+  // Units pulled by a worker whose records are not written yet (for budget stop rules), and whether a stop rule
+  // ended the run.
+  let pending = 0;
+  let halted = false;
+  const settle = (unit: Unit): void => {
+    if (unit.settled) return;
+    unit.settled = true;
+    pending--;
+  };
+
   // Pulls items lazily and turns the samples the run lacks into units of work; cache hits are written here.
   function* units(): Generator<Unit | null> {
     let sincePause = 0;
     for (const item of items) {
+      if (options.shouldStop?.(pending, false)) {
+        halted = true;
+        return;
+      }
       // A run served mostly from the cache would otherwise hold the event loop for its whole length.
       if (++sincePause >= 256) {
         sincePause = 0;
@@ -155,7 +183,7 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
         }
         const hit = cache?.get(s.hash);
         if (hit && hit.text !== null) {
-          store.append({ ...hit, condition: item.condition, personaId: item.personaId, variant: item.variant, sample: s.sample, cached: true, cost: 0, t: Date.now() });
+          append({ ...hit, condition: item.condition, personaId: item.personaId, variant: item.variant, sample: s.sample, cached: true, cost: 0, t: Date.now() });
           p.done++;
           p.cached++;
           continue;
@@ -163,8 +191,15 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
         (missing ??= []).push(s);
       }
       if (!missing) continue;
-      if (item.model.useN && missing.length > 1) yield { item, samples: missing };
-      else for (const s of missing) yield { item, samples: [s] };
+      const batches = item.model.useN && missing.length > 1 ? [missing] : missing.map((s) => [s]);
+      for (const samples of batches) {
+        if (options.shouldStop?.(pending, true)) {
+          halted = true;
+          return;
+        }
+        pending++;
+        yield { item, samples };
+      }
     }
   }
 
@@ -206,7 +241,7 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
         for (let i = 0; i < got; i++) {
           const text = result.texts[i];
           // Tokens and cost of one call are shared evenly by the samples it returned.
-          store.append(record(item, samples[i], {
+          append(record(item, samples[i], {
             text, parsed: options.parse ? options.parse(text, item) : undefined, latencyMs,
             inputTokens: Math.round(inTok / got), outputTokens: Math.round(outTok / got), cost: cost / got,
           }));
@@ -219,7 +254,10 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
         // An endpoint that ignores `n` returns fewer choices: ask again for the rest.
         if (got < samples.length && got > 0) samples = samples.slice(got);
         else if (got === 0) throw new RequestError('the endpoint returned no choices', true);
-        else return;
+        else {
+          settle(unit);
+          return;
+        }
         tries = -1;
         continue;
       } catch (e) {
@@ -233,8 +271,9 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
           return;
         }
         if (!err.retryable || tries >= l.maxRetries) {
-          for (const s of samples) store.append(record(item, s, { error: err.message, latencyMs: Date.now() - started }));
+          for (const s of samples) append(record(item, s, { error: err.message, latencyMs: Date.now() - started }));
           p.failed += samples.length;
+          settle(unit);
           options.log?.(`failed ${item.condition} ${item.personaId} ${item.questionId}#${item.variant} after ${tries + 1} attempt(s): ${err.message}`);
           return;
         }
@@ -273,12 +312,16 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
         continue;
       }
       const l = lane(unit.item.model);
-      await enterLane(l);
       try {
-        if (signal.aborted) return;
-        await attempt(l, unit, unit.samples);
+        await enterLane(l);
+        try {
+          if (signal.aborted) return;
+          await attempt(l, unit, unit.samples);
+        } finally {
+          leaveLane(l);
+        }
       } finally {
-        leaveLane(l);
+        settle(unit);
       }
     }
   }
@@ -317,7 +360,7 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
     options.signal?.removeEventListener('abort', onUserAbort);
   }
   store.flush();
-  const status: RunSummary['status'] = fatal || crashed ? 'failed' : options.signal?.aborted ? 'cancelled' : 'completed';
+  const status: RunSummary['status'] = fatal || crashed ? 'failed' : options.signal?.aborted ? 'cancelled' : halted ? 'stopped' : 'completed';
   store.updateManifest({ status, finishedAt: new Date().toISOString() });
   const summary: RunSummary = { ...tick(), status, inFlight: 0 };
   if (options.planned === undefined) summary.planned = counted;

@@ -1,3 +1,4 @@
+import { adjustFamilies, MULTIPLICITY_METHODS } from './multiplicity';
 import { ClusterResampler, ItemResampler } from './pairedStatistics';
 import { SEP, compareGroupKeys, type Scored } from './scoringModel';
 import type { DeltaEstimate, PairedDelta, ScoringSettings } from './types';
@@ -61,7 +62,7 @@ export function pairedDelta(
     const [field, value] = gk.split(SEP) as [string, string];
     return { field, value, ...estimates[i + 1]! };
   });
-  let personas: PairedDelta['personas'] = [];
+  let personas: (DeltaEstimate & { personaId: string })[] = [];
   if (perPersona && ids.length) {
     const items = new ItemResampler(Math.max(...[...perPersonaDiffs.values()].map((d) => d.length)), opts('items'));
     // Estimated by number of items (the resampler reuses its indices per length), listed by persona id.
@@ -71,5 +72,9 @@ export function pairedDelta(
     for (const i of byLength) personaEstimates[i] = items.estimate(lists[i]!);
     personas = ids.map((personaId, i) => ({ personaId, ...personaEstimates[i]! }));
   }
-  return { a, b, metric, overall: estimates[0]!, groups, personas };
+  // Multiplicity: Holm and Benjamini–Hochberg within each table (multiplicity.ts).
+  return {
+    a, b, metric, overall: estimates[0]!, groups: adjustFamilies(groups, (g) => g.field), personas: adjustFamilies(personas, () => 'personas'),
+    multiplicity: { ...MULTIPLICITY_METHODS, families: 'each breakdown field (e.g. all questions, all age groups) is one family; all personas are one family' },
+  };
 }

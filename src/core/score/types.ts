@@ -218,10 +218,23 @@ export interface PairedDelta {
   /** Which score: `soft` or `hard`. */
   metric: 'soft' | 'hard';
   overall: DeltaEstimate;
-  /** Per breakdown group (bootstrap over personas of the group). */
-  groups: (DeltaEstimate & { field: string; value: string })[];
-  /** Per persona (bootstrap over the persona's common items). Filled for the `soft` metric only (empty for `hard`). */
-  personas: (DeltaEstimate & { personaId: string })[];
+  /**
+   * Per breakdown group (bootstrap over personas of the group), with multiplicity-adjusted p-values: each breakdown
+   * field (all questions, all age groups, …) is one family (see `multiplicity`).
+   */
+  groups: (DeltaEstimate & AdjustedP & { field: string; value: string })[];
+  /** Per persona (bootstrap over the persona's common items), adjusted over all personas as one family. Filled for the `soft` metric only (empty for `hard`). */
+  personas: (DeltaEstimate & AdjustedP & { personaId: string })[];
+  /** How `pHolm` and `qBH` are computed (methods cited, and what a family is). */
+  multiplicity: { holm: string; bh: string; families: string };
+}
+
+/** A p-value adjusted for the other tests of its table (NaN when the row has no test). */
+export interface AdjustedP {
+  /** Holm (1979) step-down adjusted p-value: controls the family-wise error rate. */
+  pHolm: number;
+  /** Benjamini–Hochberg (1995) q-value: controls the false discovery rate. */
+  qBH: number;
 }
 
 /** Agreement of answers across paraphrase variants and across samples for one condition. */

@@ -101,7 +101,7 @@ export function buildExampleWorkspace(options: ExampleOptions): Map<string, stri
 
   const plain: ExperimentSpec = {
     name: 'GPT-3.5 on Egypt: English vs Arabic prompts (recorded answers)',
-    description: `The paper's headline comparison on ${egypt.length} Egypt personas, replayed from GPT-3.5's recorded completions (no API key needed). Scored with the paper profile; items where the Egypt respondent and their US twin agree are skipped.`,
+    description: `The paper's headline comparison on ${egypt.length} Egypt personas, replayed from GPT-3.5's recorded completions (no API key needed). Scored with the paper profile; items where the Egypt respondent and their US twin agree are skipped. Personas are asked in a seeded random order and the run stops early once the Arabic − English delta is decided (scoring.stop; docs/early-stopping.md).`,
     survey: SURVEY_FILE,
     personas: PERSONAS_FILE,
     personaFilter: { countries: ['egypt'] },
@@ -113,7 +113,11 @@ export function buildExampleWorkspace(options: ExampleOptions): Map<string, stri
       { id: 'en-plain', label: 'English prompt', template: 'prompts/persona.en.hbs', lang: 'en', model: 'replay-gpt35' },
       { id: 'ar-plain', label: 'Arabic prompt', template: 'prompts/persona.ar.hbs', lang: 'ar', model: 'replay-gpt35' },
     ],
-    scoring: { profile: 'paper', tieBreak: 'expected', sameAnswerFilter: true, twinCountry: 'united states', compare: ['en-plain', 'ar-plain'] },
+    scoring: {
+      profile: 'paper', tieBreak: 'expected', sameAnswerFilter: true, twinCountry: 'united states', compare: ['en-plain', 'ar-plain'],
+      // 50 personas are too few for the exact betting sequence to stop on a 3-point effect; the normal mixture does.
+      stop: { excludesZero: true, minPersonas: 20, method: 'normal-mixture' },
+    },
   };
   files.set('egypt-en-vs-ar.experiment.json', json(plain));
 

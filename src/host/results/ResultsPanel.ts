@@ -1,5 +1,8 @@
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { LiveSnapshot } from '../../core/live/RunMonitor';
+import { workspaceOf } from '../../core/results/loadRunResults';
 import { buildDrillDown } from '../../core/results/buildDrillDown';
 import { buildResultsView } from '../../core/results/buildResultsView';
 import { compareRuns } from '../../core/results/compareRuns';
@@ -7,7 +10,7 @@ import type { LoadedRun } from '../../core/results/loadRunResults';
 import { loadRunResults } from '../../core/results/loadRunResults';
 import { personaQuestionCells } from '../../core/results/personaQuestionCells';
 import type { ResultsView, RunComparison } from '../../core/results/types';
-import type { PersistedPanelState, ResultsPanelState, ResultsRequests, ResultsToWebview } from '../../shared/protocol';
+import type { PersistedPanelState, ResultsLiveMessage, ResultsPaintedMessage, ResultsPanelState, ResultsRequests, ResultsToWebview } from '../../shared/protocol';
 import { isObject } from '../../shared/protocol';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { attachProtocol } from '../webviewProtocol';
@@ -15,9 +18,25 @@ import { exportResults } from './exportResults';
 import { findRuns, pickRun, runOfWorkspace } from './findRuns';
 import { RestrictedModeError } from '../workspaceTrust';
 
+/** A live snapshot of a run in progress, as the run engine hands it to the panel. */
+export interface LiveUpdate {
+  runDir: string;
+  /** Absent for the run's start: the panel opens (or is taken over) and says the run is starting. */
+  snapshot?: LiveSnapshot;
+  experimentName: string;
+  labels: Record<string, string>;
+}
+
+/** What the panel posted and the webview drew (`alignmentStudio.results.state`, for tests). */
+export interface ResultsPanelSnapshot {
+  livePosted: number;
+  painted: ResultsPaintedMessage[];
+}
+
 /**
  * The results panel: one per window. Loads and scores a run (cached per run directory until its files change),
  * sends the view model to the webview, and answers its requests (pair change, drill-down, compare, export).
+ * While a run goes it shows the run's live snapshots (`showLive`), then the run's results once it ends.
  */
 export class ResultsPanel implements vscode.Disposable {
   static readonly viewType = 'alignmentStudio.results';
@@ -39,6 +58,48 @@ export class ResultsPanel implements vscode.Disposable {
     const handler = ResultsPanel.current?.requests[method];
     if (!handler) return Promise.reject(new Error(ResultsPanel.current ? `unknown method ${method}` : 'no results panel'));
     return handler(params);
+  }
+
+  private pendingLive: ResultsLiveMessage | undefined;
+  /** A run is about to show here live: the ready handshake opens no other run. */
+  private starting = false;
+  private markReady: () => void = () => undefined;
+  private readonly whenReady = new Promise<void>((resolve) => { this.markReady = resolve; });
+  private static livePosted = 0;
+  private static painted: ResultsPaintedMessage[] = [];
+
+  /**
+   * Shows a run's live snapshot: opens the panel when needed (without taking focus from the editor), else updates
+   * it in place. The engine throttles snapshots to a few per second; only the latest pending one is kept.
+   */
+  static async showLive(extensionUri: vscode.Uri, log: vscode.LogOutputChannel, update: LiveUpdate): Promise<void> {
+    let current = ResultsPanel.current;
+    if (!current) {
+      const panel = vscode.window.createWebviewPanel(ResultsPanel.viewType, 'Alignment Results', { viewColumn: vscode.ViewColumn.Active, preserveFocus: true }, webviewOptions(extensionUri));
+      current = ResultsPanel.current = new ResultsPanel(panel, extensionUri, log, undefined);
+    }
+    if (!update.snapshot) {
+      // The run is about to start: have the webview ready (at most a few seconds) so it follows the run from its start.
+      current.starting = true;
+      await Promise.race([current.whenReady, new Promise((r) => setTimeout(r, 5000))]);
+      if (current.ready) await current.post({ type: 'loading', label: `${update.experimentName}: starting the run` });
+      return;
+    }
+    current.postLive({ type: 'live', live: update.snapshot, runUri: vscode.Uri.file(update.runDir).toString(), experimentName: update.experimentName, labels: update.labels });
+  }
+
+  static snapshot(): ResultsPanelSnapshot {
+    return { livePosted: ResultsPanel.livePosted, painted: [...ResultsPanel.painted] };
+  }
+
+  private postLive(message: ResultsLiveMessage): void {
+    if (!this.ready) {
+      this.pendingLive = message;
+      return;
+    }
+    ResultsPanel.livePosted++;
+    this.panel.title = `Live: ${message.live.runId}`;
+    void this.post(message);
   }
 
   /** Opens (or reveals) the panel on a run; with no run, asks which one (QuickPick) when there are several. */
@@ -72,6 +133,10 @@ export class ResultsPanel implements vscode.Disposable {
       personaCells: async (p) => personaQuestionCells(this.loaded().input, param(p, 'personaId', isString)),
       drill: async (p) => buildDrillDown(this.loaded(), param(p, 'personaId', isString), param(p, 'questionId', isString)),
       openTemplate: async (p) => { await this.openTemplate(param(p, 'condition', isString), param(p, 'line', (v): v is number => Number.isInteger(v))); return null; },
+      continuePastStop: async () => {
+        await this.continuePastStop();
+        return null;
+      },
       export: async (p) => {
         const format = param(p, 'format', (v): v is 'csv' | 'json' | 'html' => v === 'csv' || v === 'json' || v === 'html');
         const table = isObject(p) && typeof p.table === 'string' ? p.table : undefined;
@@ -84,13 +149,42 @@ export class ResultsPanel implements vscode.Disposable {
     };
     this.requests = requests;
     this.disposables.push(
-      attachProtocol(panel.webview, { onReady: (state) => this.onReady(state), requests }, (e) => this.log.error(String(e))),
+      attachProtocol(panel.webview, { onReady: (state) => this.onReady(state), onMessage: (m) => this.onMessage(m), requests }, (e) => this.log.error(String(e))),
       panel.onDidDispose(() => this.dispose()),
     );
   }
 
+  private onMessage(m: Record<string, unknown> & { type: string }): void {
+    if (m.type !== 'results/painted' || (m.kind !== 'live' && m.kind !== 'results') || typeof m.runUri !== 'string') return;
+    const painted: ResultsPaintedMessage = {
+      type: 'results/painted', kind: m.kind, runUri: m.runUri, records: typeof m.records === 'number' ? m.records : 0,
+      delta: typeof m.delta === 'string' ? m.delta.slice(0, 200) : '', stop: typeof m.stop === 'string' ? m.stop.slice(0, 500) : null,
+    };
+    ResultsPanel.painted.push(painted);
+    if (ResultsPanel.painted.length > 200) ResultsPanel.painted.shift();
+  }
+
+  /** Resumes the shown run past its stop rule: "Run Experiment" on its experiment file, ignoring `scoring.stop`. */
+  private async continuePastStop(): Promise<void> {
+    const run = this.loaded();
+    const rel = run.manifest.experimentFile;
+    if (!rel) throw new Error('the run does not name its experiment file');
+    const file = path.isAbsolute(rel) ? rel : path.resolve(workspaceOf(run.runDir, rel), rel);
+    this.log.info(`results: continuing ${run.manifest.runId} past its stop`);
+    void vscode.commands.executeCommand('alignmentStudio.runExperiment', vscode.Uri.file(file), { ignoreStop: true, resume: run.manifest.runId });
+  }
+
   private async onReady(restored: unknown): Promise<void> {
     this.ready = true;
+    this.markReady();
+    if (this.pendingLive || this.starting) {
+      const live = this.pendingLive;
+      this.pendingLive = undefined;
+      this.starting = false;
+      if (live) this.postLive(live);
+      await this.post({ type: 'runs', runs: await findRuns() });
+      return;
+    }
     const runs = await findRuns();
     await this.post({ type: 'runs', runs });
     const saved = restoredState(restored);

@@ -5,6 +5,8 @@ import { originOf } from '../../core/run/createOpenAICompleter';
 import { experimentEndpoints, experimentKindOfText, findUnreachableEndpoints, unreachableMessage } from '../../core/run/checkEndpoints';
 import { createTemplateRenderer } from '../../core/run/createTemplateRenderer';
 import { createTokenCounter } from '../../core/run/createTokenCounter';
+import { describeEarlyStop, estimateEarlyStop } from '../../core/live/estimateEarlyStop';
+import type { LiveSnapshot } from '../../core/live/RunMonitor';
 import { executeRun, type ExecutedRun } from '../../core/run/executeRun';
 import { openExperiment, type OpenedExperiment } from '../../core/run/openExperiment';
 import { prepareRun, ResumeError, type PreparedRun, type PrepareRunOptions } from '../../core/run/prepareRun';
@@ -20,10 +22,14 @@ import type { RunStatusBar } from './RunStatusBar';
 export interface RunOptions {
   /** Ask before starting (default: the `alignmentStudio.run.confirm` setting). */
   confirm?: boolean;
-  /** Open the results panel when the run completes (default true). */
+  /** Open the results panel when the run completes (default true); it also shows the run live while it goes. */
   openResults?: boolean;
   /** Reuse answers of earlier runs (default: the `alignmentStudio.run.useCache` setting). */
   useCache?: boolean;
+  /** Continue past the experiment's stop rules (`scoring.stop`): "Continue Past Stop". */
+  ignoreStop?: boolean;
+  /** Continue this run id (default: the latest unfinished run of the experiment). */
+  resume?: string;
 }
 
 function useCacheSetting(): boolean {
@@ -94,7 +100,10 @@ export class ExperimentRunner implements vscode.Disposable {
       // Every file the experiment names must lie inside its workspace folder (docs/security.md).
       experiment = await openExperiment(target.fsPath, createTemplateRenderer, readModelSettings(this.log), { root: workspaceDir });
       for (const w of experiment.warnings) this.log.warn(`${w.file}:${w.line}:${w.column}: ${w.message}`);
-      prepareOptions = { runsDir, cacheDirs: [quickDir], workspaceDir, countTokens: await createTokenCounter(experiment.plan.spec.models), cache: options.useCache ?? useCacheSetting() };
+      prepareOptions = {
+        runsDir, cacheDirs: [quickDir], workspaceDir, countTokens: await createTokenCounter(experiment.plan.spec.models), cache: options.useCache ?? useCacheSetting(),
+        ...(options.resume ? { resume: options.resume } : {}),
+      };
       prepared = prepareRun(experiment, prepareOptions);
     } catch (e) {
       if (e instanceof InputError || e instanceof ResumeError) {
@@ -118,8 +127,21 @@ export class ExperimentRunner implements vscode.Disposable {
       }
     }
     const confirm = options.confirm ?? vscode.workspace.getConfiguration('alignmentStudio.run').get<boolean>('confirm', true);
+    // What the stop rules would likely save, simulated on recorded (or earlier) answers, shown with the estimate.
+    let saving: string[] = [];
+    if (spec.scoring?.stop) {
+      if (options.ignoreStop) saving = ['Stop rules ignored: every persona is asked (continuing past the stop).'];
+      else {
+        try {
+          const e = await estimateEarlyStop(prepared);
+          if (e) saving = describeEarlyStop(e).map((l) => l.trim());
+        } catch (err) {
+          this.log.warn(`early-stop estimate failed: ${err instanceof Error ? err.message : String(err)}`);
+        }
+      }
+    }
     if (confirm) {
-      const choice = await this.confirm(prepared);
+      const choice = await this.confirm(prepared, saving);
       if (choice !== 'run') prepared.cache.close();
       if (!choice) return undefined;
       // "Run Without Cache": every answer asked again, none taken from earlier runs.
@@ -132,6 +154,14 @@ export class ExperimentRunner implements vscode.Disposable {
     const e = prepared.estimate;
     channel.info(`${prepared.resuming ? 'resuming' : 'starting'} run ${prepared.runId} of ${vscode.workspace.asRelativePath(target)}`);
     channel.info(`${e.samples} samples: ${e.alreadyDone} already in the run, ${e.cached} cached, ${e.requests} requests (${e.recordedRequests} recorded); ~${e.inputTokens} input tokens; cost ${formatCost(e.cost)}`);
+    for (const l of saving) channel.info(l);
+    const live = options.openResults ?? true;
+    const labels = Object.fromEntries(spec.conditions.map((c) => [c.id, c.label ?? c.id]));
+    const runDir = path.join(runsDir, prepared.runId);
+    // Live snapshots reach the panel in order, all of them before the final results.
+    let liveChain: Promise<unknown> = Promise.resolve();
+    const showLive = (snapshot?: LiveSnapshot): Promise<unknown> => (liveChain = liveChain.then(() => vscode.commands.executeCommand('alignmentStudio.results.live', { runDir, snapshot, experimentName: spec.name, labels })).catch((err: unknown) => this.log.warn(`live results: ${String(err)}`)));
+    if (live) await showLive();
     const name = spec.name.length > 30 ? `${spec.name.slice(0, 29)}…` : spec.name;
     this.statusBar.start(name, { title: 'Show Run Log', command: 'alignmentStudio.showRunLog', arguments: [prepared.runId] });
 
@@ -150,6 +180,12 @@ export class ExperimentRunner implements vscode.Disposable {
             keys: this.keys.lookup,
             signal: controller.signal,
             workspaceDir,
+            ignoreStop: options.ignoreStop,
+            // The results panel follows the run: scores, the delta and its interval, coverage, the stop reason.
+            ...(live ? {
+              liveIntervalMs: 300,
+              onLive: (snapshot: LiveSnapshot) => void showLive(snapshot),
+            } : {}),
             log: (m) => channel.info(m),
             onProgress: (p) => {
               const pct = p.planned ? ((p.done + p.failed) / p.planned) * 100 : 0;
@@ -172,18 +208,23 @@ export class ExperimentRunner implements vscode.Disposable {
     channel.info(line);
     this.log.info(`run ${result.runId}: ${line}`);
     const runUri = vscode.Uri.file(result.runDir);
-    if (s.status === 'completed' && (options.openResults ?? true)) await vscode.commands.executeCommand('alignmentStudio.openResults', runUri);
-    const actions = s.status === 'completed' ? ['Show Log'] : ['Open Results', 'Show Log'];
+    await liveChain;
+    const finished = s.status === 'completed' || s.status === 'stopped';
+    if (finished && (options.openResults ?? true)) await vscode.commands.executeCommand('alignmentStudio.openResults', runUri);
+    const actions = finished ? ['Show Log'] : ['Open Results', 'Show Log'];
+    if (result.stop) actions.unshift('Continue Past Stop');
     const notify = s.status === 'failed' || s.failed > 0 ? vscode.window.showWarningMessage : vscode.window.showInformationMessage;
-    void notify(`Alignment Studio: ${spec.name} — ${line}${s.error ? ` (${s.error})` : ''}${s.status === 'cancelled' ? '. Run again to continue where it stopped.' : ''}`, ...actions).then((a) => {
+    const why = result.stop ? ` Stopped early (${result.stop.rule}): ${result.stop.reason}.` : '';
+    void notify(`Alignment Studio: ${spec.name} — ${line}${s.error ? ` (${s.error})` : ''}${why}${s.status === 'cancelled' ? '. Run again to continue where it stopped.' : ''}`, ...actions).then((a) => {
       if (a === 'Open Results') void vscode.commands.executeCommand('alignmentStudio.openResults', runUri);
       if (a === 'Show Log') channel.show();
+      if (a === 'Continue Past Stop') void this.run(target, { ...options, ignoreStop: true, resume: result.runId });
     });
     return runUri;
   }
 
   /** The estimate as a modal; a live endpoint without a stored key is pointed out (local servers need none). */
-  private async confirm(prepared: PreparedRun): Promise<'run' | 'no-cache' | undefined> {
+  private async confirm(prepared: PreparedRun, saving: string[] = []): Promise<'run' | 'no-cache' | undefined> {
     const e = prepared.estimate;
     const { spec } = prepared.experiment.plan;
     const lines = [
@@ -191,6 +232,7 @@ export class ExperimentRunner implements vscode.Disposable {
       `${e.cached} from earlier runs (cache), ${e.requests} requests to make${e.recordedRequests ? ` (${e.recordedRequests} from recorded answers, offline)` : ''}`,
       `~${e.inputTokens.toLocaleString('en-US')} input tokens, ≤ ${e.outputTokensMax.toLocaleString('en-US')} output tokens`,
       `Cost: ${formatCost(e.cost)}`,
+      ...saving,
     ];
     for (const m of spec.models) {
       if (m.kind !== 'openai' || !m.baseURL || !spec.conditions.some((c) => c.model === m.id)) continue;

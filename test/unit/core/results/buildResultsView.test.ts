@@ -58,7 +58,7 @@ test('breakdowns: sex and theme groups with per-condition estimates and deltas',
   assert.deepEqual(theme.groups.map((g) => g.value), ['Values', 'Trust']);
   close(theme.groups[0].delta!.mean, 1 / 4);
   close(theme.groups[1].delta!.mean, -1 / 3);
-  assert.deepEqual(v.breakdowns.map((b) => b.field), ['region', 'sex', 'age', 'marital_status', 'education', 'social_class', 'theme']);
+  assert.deepEqual(v.breakdowns.map((b) => b.field), ['region', 'sex', 'age', 'marital_status', 'education', 'social_class', 'theme', 'question']);
 });
 
 test('persona rows carry per-condition soft alignment and the paired delta', () => {

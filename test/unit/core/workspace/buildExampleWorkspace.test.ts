@@ -67,5 +67,8 @@ test('both experiment files are valid and point at existing files', () => {
   assert.deepEqual(plain.conditions.map((c) => c.id), ['en-plain', 'ar-plain']);
   assert.equal(plain.samples, 5);
   assert.deepEqual(plain.models[0], { id: 'replay-gpt35', kind: 'replay', completions: 'recorded/gpt-3.5-turbo-1106' });
-  assert.deepEqual(plain.scoring, { profile: 'paper', tieBreak: 'expected', sameAnswerFilter: true, twinCountry: 'united states', compare: ['en-plain', 'ar-plain'] });
+  assert.deepEqual(plain.scoring, {
+    profile: 'paper', tieBreak: 'expected', sameAnswerFilter: true, twinCountry: 'united states', compare: ['en-plain', 'ar-plain'],
+    stop: { excludesZero: true, minPersonas: 20, method: 'normal-mixture' },
+  });
 });
