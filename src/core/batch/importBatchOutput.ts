@@ -124,11 +124,11 @@ export function importBatchOutput(files: readonly string[], options: ImportBatch
       const inTok = typeof usage.prompt_tokens === 'number' ? usage.prompt_tokens : 0;
       const outTok = typeof usage.completion_tokens === 'number' ? usage.completion_tokens : 0;
       const { item, position } = found;
-      const got = Math.min(texts.length, item.samples.length - position);
+      const got = Math.min(texts.length, item.sampleCount - position);
       const cost = priceOf(item.model, inTok, outTok);
       for (let i = 0; i < got; i++) {
-        const s = item.samples[position + i];
-        if (!index.markDone(s.hash)) {
+        const s = index.sampleAt(item, position + i, i === 0 ? customId : undefined);
+        if (!index.markDoneId(s.id)) {
           report.duplicates++;
           continue;
         }

@@ -33,12 +33,15 @@ const conditions = [
 ];
 const model = (baseURL: string): ModelSpec => ({ id: 'fake', kind: 'openai', baseURL, model: 'fake-1', temperature: 0.7, maxTokens: 5, pricePer1kInput: 0.15, pricePer1kOutput: 0.6, batchDiscount: 0.5 });
 
-function cli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function cli(args: string[], onStdout?: (text: string, child: ReturnType<typeof spawn>) => void): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { cwd: ws.dir, env: { ...process.env, OPENAI_API_KEY: 'sk-cli' } });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      onStdout?.(stdout, child);
+    });
     child.stderr.on('data', (d) => (stderr += d));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
   });
@@ -104,4 +107,46 @@ test('batch usage and input errors exit 2 with the file and line; failed request
   const f = await cli(['batch', 'import', file, bad]);
   assert.equal(f.status, 1);
   assert.match(f.stderr, /bad\.jsonl:1: failed request [0-9a-f]{32}: HTTP 429: quota/);
+});
+
+test('batch --help and every subcommand\'s --help exit 0; estimate shows live vs batch; option misuse exits 2', async () => {
+  for (const args of [['batch', '--help'], ['batch', '-h'], ...['estimate', 'export', 'submit', 'status', 'import', 'cancel'].map((c) => ['batch', c, '--help'])]) {
+    const r = await cli(args);
+    assert.equal(r.status, 0, `${args.join(' ')}: ${r.stderr}`);
+    assert.match(r.stdout, /^usage: alignment-studio batch/, args.join(' '));
+  }
+  assert.match((await cli(['batch', 'export', '--help'])).stdout, /--shards <N> +exactly N files per model/);
+  const file = ws.write({ name: 'cli-estimate', samples: 3, models: [{ ...model(batch.baseURL), temperature: 0.9 }], conditions }, 'estimate.experiment.json');
+  const e = await cli(['batch', 'estimate', file]);
+  assert.equal(e.status, 0, e.stderr);
+  assert.match(e.stdout, /^live: {2}360 requests, ~[\d,]+ input tokens, ≤ 1,800 output tokens, ≤ \$[\d.]+, ~\d+ s with the editor or CLI open$/m);
+  assert.match(e.stdout, /^batch: 360 requests, .*≤ \$[\d.]+ \(50% off\), within 24 h/m);
+  assert.equal(fs.existsSync(path.join(ws.dir, '.alignment/runs')) && fs.readdirSync(path.join(ws.dir, '.alignment/runs')).some((d) => d.includes('cli-estimate')), false, 'estimate writes nothing');
+  for (const bad of [['batch', 'export', file, '--shards', '2', '--max-lines', '10'], ['batch', 'status', file, '--shards', '2'], ['batch', 'estimate'], ['batch', 'import', file, '--wait']]) {
+    const r = await cli(bad);
+    assert.equal(r.status, 2, bad.join(' '));
+    assert.match(r.stderr, /^alignment-studio batch: /);
+  }
+});
+
+test('batch status --wait stops on Ctrl-C with exit code 130; the batch ids stay in the run folder', async () => {
+  const slow = await new FakeBatchServer({ chatBaseURL: chat.baseURL, pollsPerStatus: 1000 }).start();
+  try {
+    const file = ws.write({ name: 'cli-sigint', samples: 1, models: [{ ...model(slow.baseURL), temperature: 0.2 }], conditions }, 'sigint.experiment.json');
+    assert.equal((await cli(['batch', 'export', file])).status, 0);
+    assert.equal((await cli(['batch', 'submit', file])).status, 0);
+    let sent = false;
+    const r = await cli(['batch', 'status', file, '--wait', '--interval', '60'], (text, child) => {
+      if (!sent && /validating/.test(text)) {
+        sent = true;
+        child.kill('SIGINT');
+      }
+    });
+    assert.equal(r.status, 130, r.stderr);
+    assert.match(r.stderr, /interrupted/);
+    const runDir = path.join(ws.dir, '.alignment/runs', fs.readdirSync(path.join(ws.dir, '.alignment/runs')).find((d) => d.includes('cli-sigint'))!);
+    assert.equal((JSON.parse(fs.readFileSync(path.join(runDir, 'batch/jobs.json'), 'utf8')) as { jobs: unknown[] }).jobs.length, 1);
+  } finally {
+    await slow.stop();
+  }
 });
