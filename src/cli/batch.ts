@@ -1,9 +1,9 @@
 // `alignment-studio batch export|submit|status|import|cancel`: a run through the OpenAI Batch API or vLLM's
 // run_batch (same JSONL). Reuses src/core/batch/ and the run engine's request building.
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../core/errors';
-import { allTerminal, cancelJobs, pollJobs, readJobs, submitExport, type BatchJob } from '../core/batch/batchJobs';
+import { allTerminal, cancelJobs, markImported, pollJobs, readJobs, submitExport, type BatchJob } from '../core/batch/batchJobs';
+import { findBatchRun } from '../core/batch/batchProgress';
 import { estimateRunBatch, exportRunBatch, importRunBatch, listDownloads, listExports } from '../core/batch/batchRun';
 import { batchDir, MAX_BYTES_PER_FILE, MAX_LINES_PER_FILE } from '../core/batch/batchFormat';
 import { createBatchClient, type BatchClient } from '../core/batch/createBatchClient';
@@ -11,9 +11,8 @@ import { formatBatchChoice } from '../core/batch/estimateBatch';
 import type { ImportReport } from '../core/batch/importBatchOutput';
 import { createTemplateRenderer } from '../core/run/createTemplateRenderer';
 import { createTokenCounter } from '../core/run/createTokenCounter';
-import { openExperiment, type OpenedExperiment } from '../core/run/openExperiment';
+import { openExperiment } from '../core/run/openExperiment';
 import { ResumeError } from '../core/run/prepareRun';
-import { listIdleRuns } from '../core/run/RunStore';
 import { envKeys } from './run';
 
 export const BATCH_USAGE = `usage: alignment-studio batch <command> <experiment.json> [options]
@@ -133,20 +132,6 @@ function parseArgs(argv: string[]): BatchArgs | string | { help: string } {
   return a;
 }
 
-/** The run a batch command works on: `--run`, else the latest run of this experiment that has batch files. */
-function findRun(runsDir: string, experiment: OpenedExperiment, run?: string): string {
-  if (run) {
-    const dir = path.join(runsDir, run);
-    if (!fs.existsSync(path.join(dir, 'manifest.json'))) throw new ResumeError(`no run "${run}" in ${runsDir}`);
-    return dir;
-  }
-  const spec = JSON.stringify(experiment.plan.spec);
-  const runs = listIdleRuns(runsDir).filter((r) => JSON.stringify(r.manifest.experiment) === spec && fs.existsSync(batchDir(r.dir)));
-  runs.sort((a, b) => (a.manifest.createdAt < b.manifest.createdAt ? 1 : -1));
-  if (!runs.length) throw new ResumeError(`no batch run of this experiment in ${runsDir}: run "alignment-studio batch export" first`);
-  return runs[0].dir;
-}
-
 function jobLine(j: BatchJob): string {
   const c = j.counts;
   return `  ${j.batchId}  ${j.shard}  ${j.status.padEnd(11)} ${c.completed}/${c.total} done, ${c.failed} failed${j.errors?.length ? `  (${j.errors.join('; ')})` : ''}`;
@@ -252,7 +237,7 @@ async function batchSubcommand(args: BatchArgs, out: NodeJS.WritableStream, err:
     out.write(`manifest: ${path.join(r.exportDir, 'manifest.json')}\n`);
     return 0;
   }
-  const runDir = findRun(runsDir, experiment, args.run);
+  const runDir = findBatchRun(runsDir, experiment, args.run);
   if (args.command === 'submit') {
     const latest = listExports(runDir).pop();
     if (!latest) throw new ResumeError(`run ${path.basename(runDir)} has no export: run "alignment-studio batch export" first`);
@@ -290,6 +275,8 @@ async function batchSubcommand(args: BatchArgs, out: NodeJS.WritableStream, err:
   const files = args.files.length ? args.files : listDownloads(runDir);
   if (!files.length) throw new ResumeError(`nothing to import: give output files, or download them with "alignment-studio batch status"`);
   const report = importRunBatch(experiment, runDir, files);
+  // The downloads are in: watching the ended batches (in VS Code too) is over.
+  if (!args.files.length) markImported(runDir);
   printImport(report, out, err);
   out.write(`run: ${runDir}\n`);
   if (report.errorCount) return 2;

@@ -19,6 +19,8 @@ export interface BatchJob {
   errors?: string[];
   /** Downloaded output / error files, relative to the run folder. */
   downloaded: string[];
+  /** Its downloads were imported into the run (after it ended), so watching it is over. */
+  imported?: boolean;
   submittedAt: string;
   updatedAt: string;
 }
@@ -110,6 +112,19 @@ export async function cancelJobs(runDir: string, clientFor: ClientFor): Promise<
     cancelled.push(job);
   }
   return cancelled;
+}
+
+/** Marks every ended job imported (after an import of the run's downloads); returns the jobs. */
+export function markImported(runDir: string): BatchJob[] {
+  const state = readJobs(runDir);
+  let changed = false;
+  for (const job of state.jobs) {
+    if (!TERMINAL_STATUSES.has(job.status) || job.imported) continue;
+    job.imported = true;
+    changed = true;
+  }
+  if (changed) saveJobs(runDir, state);
+  return state.jobs;
 }
 
 export const allTerminal = (jobs: readonly BatchJob[]): boolean => jobs.every((j) => TERMINAL_STATUSES.has(j.status));

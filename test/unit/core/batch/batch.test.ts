@@ -10,6 +10,7 @@ import type { WorkItem } from '../../../../src/core/run/WorkItem';
 import { exportRunBatch, importRunBatch, listDownloads } from '../../../../src/core/batch/batchRun';
 import { cancelJobs, pollJobs, readJobs, submitExport, allTerminal } from '../../../../src/core/batch/batchJobs';
 import { createBatchClient } from '../../../../src/core/batch/createBatchClient';
+import { collectBatch, findBatchRun, formatJobsSummary, isBatchPending, listBatchRuns, summarizeJobs } from '../../../../src/core/batch/batchProgress';
 import type { ModelSpec, ResponseRecord } from '../../../../src/core/experiment';
 import { buildChatBody } from '../../../../src/core/run/buildChatBody';
 import { requestHash, requestHashBase, requestHashes } from '../../../../src/core/run/requestHash';
@@ -253,7 +254,7 @@ test('import checks every line: located errors for bad JSON, unknown custom_id, 
   assert.equal(report.pending, 144 - 2);
 });
 
-test('a vLLM run_batch output file (fixture in its exact format) imports like OpenAI output; a 400 is listed as failed', async () => {
+test('a vLLM run_batch output file (fixture in its exact format) imports like OpenAI output; its three kinds of error are failed requests with their message', async () => {
   const exp = await experiment('vllm', model(chat.baseURL), 1);
   const out = exportRunBatch(exp, { runsDir: path.join(ws.dir, 'runs-vllm'), resume: 'never' });
   const ids = shardLines(out.exportDir).map((l) => l.custom_id);
@@ -263,7 +264,11 @@ test('a vLLM run_batch output file (fixture in its exact format) imports like Op
   const report = importRunBatch(exp, out.runDir, [file]);
   assert.equal(report.imported, 2);
   assert.equal(report.errorCount, 0);
-  assert.match(report.failed[0].message, /HTTP 400: This model's maximum context length/);
+  assert.deepEqual(report.failed.map((f) => [f.line, f.customId]), [[3, ids[2]], [4, ids[3]], [5, ids[4]]]);
+  assert.match(report.failed[0].message, /^HTTP 400: This model's maximum context length is 4096 tokens\. However/);
+  assert.equal(report.failed[1].message, 'HTTP 400: Request must not be sent in stream mode');
+  assert.match(report.failed[2].message, /^HTTP 400: \[\{'type': 'missing', 'loc': \('body', 'messages'\)/);
+  assert.equal(report.pending, 144 - 2);
   const recs = records(out.runDir);
   assert.deepEqual(recs.map((r) => [r.text, r.parsed, r.inputTokens, r.outputTokens, r.via]), [['(2)', 2, 180, 3, 'batch'], ['(1)', 1, 181, 9, 'batch']]);
 });
@@ -349,4 +354,37 @@ test('two respondents with the same prompt: each custom_id once per export (the 
   assert.equal(report.imported, planned / 2);
   assert.equal(report.pending, 0);
   assert.ok(records(out.runDir).every((r) => r.personaId !== 'egypt-twin'), 'answered under the first respondent, as readRun keeps the first of a hash');
+});
+
+test('collectBatch: a run found again from its folder is polled until its batches end, imported once, then no longer pending', async () => {
+  await withBatchServer({ pollsPerStatus: 1 }, async (server) => {
+    const m = model(server.baseURL, { temperature: 0.4 });
+    const exp = await experiment('collect', m, 1);
+    const runsDir = path.join(ws.dir, 'runs-collect');
+    const out = exportRunBatch(exp, { runsDir, resume: 'never', maxLinesPerFile: 100 });
+    const clientFor = (): ReturnType<typeof createBatchClient> => createBatchClient(m, () => 'sk');
+    await submitExport(out.runDir, out.manifest, clientFor);
+    // As after a reload: only the run folder tells what is pending.
+    const [found] = listBatchRuns(runsDir);
+    assert.equal(found.runId, out.runId);
+    assert.equal(isBatchPending(found.jobs), true);
+    assert.equal(findBatchRun(runsDir, exp), out.runDir);
+    const summaries: string[] = [];
+    let collected;
+    for (let i = 0; i < 10 && !collected?.report; i++) {
+      collected = await collectBatch(exp, out.runDir, clientFor);
+      summaries.push(formatJobsSummary(summarizeJobs(collected.jobs)));
+    }
+    assert.match(summaries[0], /^0\/2 batches ended · 0\/144 requests done · validating 2$/);
+    assert.match(summaries.at(-1)!, /^2\/2 batches ended · 144\/144 requests done · completed 2$/);
+    assert.equal(collected?.report?.imported, 144);
+    assert.equal(summarizeJobs(collected!.jobs).fraction, 1);
+    assert.equal(isBatchPending(readJobs(out.runDir).jobs), false);
+    assert.equal(isBatchPending(listBatchRuns(runsDir)[0].jobs), false);
+    // Collecting again neither imports nor downloads anything.
+    const again = await collectBatch(exp, out.runDir, clientFor);
+    assert.equal(again.report, undefined);
+    assert.deepEqual(again.downloaded, []);
+    assert.equal(readRun(out.runDir).manifest.status, 'completed');
+  });
 });
