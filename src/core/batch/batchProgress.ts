@@ -24,6 +24,15 @@ export function isBatchPending(jobs: readonly BatchJob[]): boolean {
   return jobs.length > 0 && jobs.some((j) => !allTerminal([j]) || !j.imported);
 }
 
+/** Whether a run folder has batches pending (false when it has none, or its jobs.json is unreadable). */
+export function hasPendingBatches(runDir: string): boolean {
+  try {
+    return isBatchPending(readJobs(runDir).jobs);
+  } catch {
+    return false;
+  }
+}
+
 /** The idle runs under `runsDir` that have batch files, newest first. */
 export function listBatchRuns(runsDir: string): BatchRunInfo[] {
   const runs: BatchRunInfo[] = [];

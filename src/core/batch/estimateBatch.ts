@@ -1,5 +1,6 @@
 import type { ExperimentSpec, ModelSpec } from '../experiment';
 import { estimateRun, type RunEstimate, type TokenCounter } from '../run/estimateRun';
+import type { PreparedRun } from '../run/prepareRun';
 import type { ResponseCache } from '../run/ResponseCache';
 import { expandRequests, type RunPlan } from '../run/expandRequests';
 import type { WorkItem } from '../run/WorkItem';
@@ -124,6 +125,20 @@ function discountNote(c: BatchChoice): string {
   const ds = [...new Set(c.models.map((m) => m.batchDiscount))];
   if (ds.length !== 1) return ' (each model\'s batchDiscount)';
   return ds[0] ? ` (${Math.round(ds[0] * 100)}% off)` : ' (no batchDiscount set: same price)';
+}
+
+/** Live vs batch for a prepared run: from its estimate when it uses one live model, else one more pass. */
+export function batchChoiceOf(prepared: PreparedRun, countTokens: TokenCounter): BatchChoice {
+  const { plan } = prepared.experiment;
+  return batchChoiceOfEstimate(plan.spec, prepared.estimate) ?? estimateBatch(plan, countTokens, prepared.done, prepared.cache);
+}
+
+/** The run confirmation's two options, short: price and how long, live and as a batch. */
+export function formatBatchConfirm(c: BatchChoice): string[] {
+  return [
+    `Run live: ${money(c.liveCost)}, ~${formatDuration(c.liveSeconds)} with the editor open`,
+    `Run as batch: ${money(c.batchCost)}${discountNote(c)}, within ${c.batchWindowHours} h through the OpenAI Batch API (or on your GPUs with vLLM run_batch); the editor can be closed`,
+  ];
 }
 
 /** Two lines for the CLI and the confirmation dialog. */

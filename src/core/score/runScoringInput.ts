@@ -78,14 +78,30 @@ export async function runScoringInput(run: RunRead, opts: RunScoringOptions = {}
   const twinCountry = (opts.twinCountry ?? spec.scoring?.twinCountry)?.toLowerCase();
   const twins: Persona[] | undefined = twinCountry ? allPersonas.filter((p) => p.country.toLowerCase() === twinCountry) : undefined;
   const conditions = scoringConditions(spec, run.manifest);
+  const questions = selectQuestions(survey.questions, spec);
   const input: ScoreInput = {
-    questions: selectQuestions(survey.questions, spec),
+    questions,
     conditions,
-    samples: run.records.map(({ record: r }) => ({ condition: r.condition, personaId: r.personaId, questionId: r.questionId, variant: r.variant, sample: r.sample, text: r.text })),
+    samples: inPlanOrder(run.records.map(({ record: r }) => ({ condition: r.condition, personaId: r.personaId, questionId: r.questionId, variant: r.variant, sample: r.sample, text: r.text })), spec, personas, questions),
     personas,
     ...(twins ? { twins } : {}),
     ...(spec.scoring?.compare ? { compare: [spec.scoring.compare] } : {}),
     source: { kind: 'run', path: run.dir, runId: run.manifest.runId, ...(twinCountry ? { twinCountry } : {}) },
   };
   return { input, survey, personas, conditions, resolve };
+}
+
+/**
+ * Samples in the order of the plan (condition, persona, question, variant, sample), whatever order the answers
+ * were written in: a live run finishes requests out of order and a batch's output comes in any order, and the
+ * seeded resampling (per-persona deltas) and the order of sums must not depend on it. Stable for anything else.
+ */
+function inPlanOrder<T extends { condition: string; personaId: string; questionId: string; variant: number; sample: number }>(
+  samples: T[], spec: ExperimentSpec, personas: readonly Persona[], questions: readonly { id: string }[],
+): T[] {
+  const rank = (ids: readonly string[]): Map<string, number> => new Map(ids.map((id, i) => [id, i]));
+  const [c, p, q] = [rank(spec.conditions.map((x) => x.id)), rank(personas.map((x) => x.id)), rank(questions.map((x) => x.id))];
+  const at = (m: Map<string, number>, id: string): number => m.get(id) ?? m.size;
+  return samples.sort((a, b) => at(c, a.condition) - at(c, b.condition) || at(p, a.personaId) - at(p, b.personaId)
+    || at(q, a.questionId) - at(q, b.questionId) || a.variant - b.variant || a.sample - b.sample);
 }

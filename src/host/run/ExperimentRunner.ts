@@ -1,5 +1,9 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { batchDir } from '../../core/batch/batchFormat';
+import { hasPendingBatches } from '../../core/batch/batchProgress';
+import { batchChoiceOf, formatBatchConfirm } from '../../core/batch/estimateBatch';
 import { InputError } from '../../core/errors';
 import { originOf } from '../../core/run/createOpenAICompleter';
 import { experimentEndpoints, experimentKindOfText, findUnreachableEndpoints, unreachableMessage } from '../../core/run/checkEndpoints';
@@ -105,7 +109,12 @@ export class ExperimentRunner implements vscode.Disposable {
       }
     }
     const confirm = options.confirm ?? vscode.workspace.getConfiguration('alignmentStudio.run').get<boolean>('confirm', true);
-    if (confirm && !(await this.confirm(prepared))) return undefined;
+    const how = confirm ? await this.confirm(prepared) : 'live';
+    if (!how) return undefined;
+    if (how === 'batch') {
+      prepared.cache.close();
+      return vscode.commands.executeCommand<vscode.Uri | undefined>('alignmentStudio.batch.run', target, { confirm: false });
+    }
 
     const channel = vscode.window.createOutputChannel(`Alignment Run ${prepared.runId}`, { log: true });
     this.channels.push(channel);
@@ -163,8 +172,11 @@ export class ExperimentRunner implements vscode.Disposable {
     return runUri;
   }
 
-  /** The estimate as a modal; a live endpoint without a stored key is pointed out (local servers need none). */
-  private async confirm(prepared: PreparedRun): Promise<boolean> {
+  /**
+   * The estimate as a modal; a live endpoint without a stored key is pointed out (local servers need none). With
+   * live models it offers both ways, live or as a batch (price and duration of each); undefined = cancelled.
+   */
+  private async confirm(prepared: PreparedRun): Promise<'live' | 'batch' | undefined> {
     const e = prepared.estimate;
     const { spec } = prepared.experiment.plan;
     const lines = [
@@ -177,8 +189,18 @@ export class ExperimentRunner implements vscode.Disposable {
       if (m.kind !== 'openai' || !m.baseURL || !spec.conditions.some((c) => c.model === m.id)) continue;
       if (!(await this.keys.has(m.baseURL))) lines.push(`No API key stored for ${originOf(m.baseURL)} (fine for a local server; else use "Set API Key").`);
     }
-    const choice = await vscode.window.showInformationMessage(`Run "${spec.name}"?`, { modal: true, detail: lines.join('\n') }, prepared.resuming ? 'Continue Run' : 'Run');
-    return choice !== undefined;
+    const batchable = e.requests > e.recordedRequests;
+    if (!batchable) {
+      const choice = await vscode.window.showInformationMessage(`Run "${spec.name}"?`, { modal: true, detail: lines.join('\n') }, prepared.resuming ? 'Continue Run' : 'Run');
+      return choice === undefined ? undefined : 'live';
+    }
+    lines.push('', ...formatBatchConfirm(batchChoiceOf(prepared, await createTokenCounter(spec.models))));
+    if (prepared.resuming && hasPendingBatches(path.join(prepared.runsDir, prepared.runId))) {
+      lines.push('This run has batches still running: running it live asks their requests again.');
+    }
+    const [live, batch] = prepared.resuming ? ['Continue Live', 'Continue as Batch'] : ['Run Live', 'Run as Batch'];
+    const choice = await vscode.window.showInformationMessage(`Run "${spec.name}"?`, { modal: true, detail: lines.join('\n') }, live, batch);
+    return choice === live ? 'live' : choice === batch ? 'batch' : undefined;
   }
 
   /**
@@ -187,8 +209,9 @@ export class ExperimentRunner implements vscode.Disposable {
    */
   async offerResume(): Promise<void> {
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      for (const { id, manifest: m } of listIdleRuns(path.join(folder.uri.fsPath, '.alignment', 'runs'))) {
-        if (m.status !== 'running' || !m.experimentFile) continue;
+      for (const { id, dir, manifest: m } of listIdleRuns(path.join(folder.uri.fsPath, '.alignment', 'runs'))) {
+        // A batch run waits for its batches (BatchService watches it), it was not interrupted.
+        if (m.status !== 'running' || !m.experimentFile || fs.existsSync(batchDir(dir))) continue;
         const file = vscode.Uri.file(path.resolve(folder.uri.fsPath, m.experimentFile));
         this.log.info(`run ${id} of ${m.experimentFile} was interrupted`);
         const action = await vscode.window.showInformationMessage(`Alignment Studio: the run of "${m.experiment.name}" was interrupted. Continue it?`, 'Continue Run');
