@@ -8,6 +8,7 @@ import { estimateRunBatch, exportRunBatch, importRunBatch, listDownloads, listEx
 import { batchDir, MAX_BYTES_PER_FILE, MAX_LINES_PER_FILE } from '../core/batch/batchFormat';
 import { createBatchClient, type BatchClient } from '../core/batch/createBatchClient';
 import { formatBatchChoice } from '../core/batch/estimateBatch';
+import { vllmRunBatchCommands } from '../core/batch/vllmCommands';
 import type { ImportReport } from '../core/batch/importBatchOutput';
 import { createTemplateRenderer } from '../core/run/createTemplateRenderer';
 import { createTokenCounter } from '../core/run/createTokenCounter';
@@ -235,6 +236,10 @@ async function batchSubcommand(args: BatchArgs, out: NodeJS.WritableStream, err:
       out.write(`note: files over the OpenAI Batch limits (${MAX_LINES_PER_FILE} lines, ${MAX_BYTES_PER_FILE / 1048576} MB) are fine for vLLM run_batch; for OpenAI, export without --shards\n`);
     }
     out.write(`manifest: ${path.join(r.exportDir, 'manifest.json')}\n`);
+    if (args.shards && m.shards.length) {
+      out.write(`vLLM: run shard i on GPU node i (in a folder holding it), then copy the outputs into ${path.join(batchDir(r.runDir), 'downloads')}/ and run "alignment-studio batch import ${args.experiment}":\n`);
+      for (const c of vllmRunBatchCommands(m, spec)) out.write(`  ${c}\n`);
+    }
     return 0;
   }
   const runDir = findBatchRun(runsDir, experiment, args.run);

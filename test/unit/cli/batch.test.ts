@@ -150,3 +150,35 @@ test('batch status --wait stops on Ctrl-C with exit code 130; the batch ids stay
     await slow.stop();
   }
 });
+
+test('vLLM on N nodes: batch export --shards 2 prints one run_batch command per shard; their outputs, copied into the run, import with "batch import"; scores equal a live run', async () => {
+  const m = { ...model(chat.baseURL), temperature: 0.6 };
+  const live = await cli(['run', ws.write({ name: 'cli-vllm', samples: 2, models: [m], conditions }, 'vllm-live.experiment.json'), '--quiet']);
+  assert.equal(live.status, 0, live.stderr);
+  const liveDir = /run: (.*)/.exec(live.stdout)![1].trim();
+  // The same requests under another endpoint name (the cluster's), so the live answers are no cache hits.
+  const file = ws.write({ name: 'cli-vllm', samples: 2, models: [{ ...m, baseURL: 'http://gpu-node.invalid:8000/v1' }], conditions }, 'vllm.experiment.json');
+  const exp = await cli(['batch', 'export', file, '--shards', '2']);
+  assert.equal(exp.status, 0, exp.stderr);
+  const commands = [...exp.stdout.matchAll(/^ {2}(python -m vllm\.entrypoints\.openai\.run_batch -i (\S+) -o (\S+) --model fake-1)$/gm)];
+  assert.deepEqual(commands.map((c) => [c[2], c[3]]), [['fake-0001.jsonl', 'fake-0001.output.jsonl'], ['fake-0002.jsonl', 'fake-0002.output.jsonl']]);
+  const runDir = path.join(ws.dir, '.alignment/runs', /^run (\S+):/m.exec(exp.stdout)![1]);
+  const exportDir = path.join(runDir, 'batch/exports/001');
+  const shardLines = (f: string): string[] => fs.readFileSync(path.join(exportDir, f), 'utf8').split('\n').filter(Boolean);
+  assert.deepEqual([shardLines('fake-0001.jsonl').length, shardLines('fake-0002.jsonl').length], [120, 120], 'balanced');
+  // Each "node" answers its shard as run_batch does (the same chat endpoint the live run used) and writes its format.
+  fs.mkdirSync(path.join(runDir, 'batch/downloads'), { recursive: true });
+  for (const [, , input, output] of commands) {
+    const out: string[] = [];
+    for (const [i, line] of shardLines(input).entries()) {
+      const req = JSON.parse(line) as { custom_id: string; body: unknown };
+      const res = await fetch(`${chat.baseURL}/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req.body) });
+      out.push(JSON.stringify({ id: `vllm-${i}`, custom_id: req.custom_id, response: { status_code: 200, request_id: `vllm-batch-${i}`, body: await res.json() }, error: null }));
+    }
+    fs.writeFileSync(path.join(runDir, 'batch/downloads', output), `${out.reverse().join('\n')}\n`);
+  }
+  const imp = await cli(['batch', 'import', file]);
+  assert.equal(imp.status, 0, imp.stderr + imp.stdout);
+  assert.match(imp.stdout, /imported 240 answers from 240 lines of 2 file\(s\); 0 already in the run; 0 failed; 0 still missing/);
+  assert.deepEqual(await score(runDir), await score(liveDir));
+});
