@@ -15,6 +15,8 @@ import { runExperimentCommand } from './host/runExperimentCommand';
 import { ExperimentRunner, type RunOptions } from './host/run/ExperimentRunner';
 import { RunStatusBar } from './host/run/RunStatusBar';
 import { AnswersDocumentProvider } from './host/run/AnswersDocumentProvider';
+import { BatchService } from './host/batch/BatchService';
+import { batchCommands } from './host/batch/batchCommands';
 import { RunForPersonaCodeLensProvider } from './host/run/RunForPersonaCodeLensProvider';
 import { runForPersona, type RunForPersonaArgs } from './host/run/runForPersona';
 import { SelectionService } from './host/selection/SelectionService';
@@ -44,6 +46,7 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
   const runner = new ExperimentRunner(keys, runStatus, log);
   const answers = new AnswersDocumentProvider();
   const runLenses = new RunForPersonaCodeLensProvider(selection);
+  const batch = new BatchService(keys, log);
 
   context.subscriptions.push(
     log,
@@ -66,6 +69,8 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
     runner,
     vscode.commands.registerCommand('alignmentStudio.runExperiment', (file?: vscode.Uri, options?: RunOptions) => runExperimentCommand(runner, file, options)),
     vscode.commands.registerCommand('alignmentStudio.showRunLog', (runId?: string) => runner.showLog(runId)),
+    batch,
+    ...batchCommands(batch),
     answers,
     vscode.workspace.registerTextDocumentContentProvider(AnswersDocumentProvider.scheme, answers),
     vscode.commands.registerCommand('alignmentStudio.runForPersona', (args?: RunForPersonaArgs) => runForPersona({ selection, keys, answers, log }, args)),
@@ -84,6 +89,8 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
   // then it is offered once the user trusts the workspace).
   setTimeout(() => void runner.offerResume(), 2000);
   context.subscriptions.push(vscode.workspace.onDidGrantWorkspaceTrust(() => void runner.offerResume()));
+  // Batches submitted before a reload (ids in the run folders) are found and watched again.
+  setTimeout(() => void batch.resumePending(), 2500);
   const end = performance.now();
   // Our own cost, as VS Code's "Running Extensions" counts it: loading the code plus the activate() call (the host's
   // scheduling between the two is not ours).

@@ -1,72 +1,131 @@
 import type { WorkItem } from '../run/WorkItem';
+import { RequestHashTable } from './RequestHashTable';
 
-/** A work item without its prompt (the index keeps one per item, never the rendered messages). */
-export type IndexedItem = Omit<WorkItem, 'messages' | 'personaValues'>;
+/** A work item without its prompt and samples (the index keeps one per item; samples are in typed arrays). */
+export type IndexedItem = Omit<WorkItem, 'messages' | 'personaValues' | 'samples'> & {
+  /** Reference of the item's first sample; sample i of the item is `firstRef + i`. */
+  firstRef: number;
+  sampleCount: number;
+};
+
+/** One planned sample of an item. */
+export interface IndexedSample {
+  sample: number;
+  hash: string;
+  /** Id of the hash (`markDoneId`); two items with the same prompt share it. */
+  id: number;
+}
 
 /**
- * Every planned sample of an experiment by request hash, with a done bit, in compact form (a hash map to a
- * dense sample number, two small-integer arrays and a byte array): what an import checks each output line
- * against (is the custom_id known, is the sample already answered) without a set of records in memory.
+ * Every planned sample of an experiment by request hash, with a done bit per hash, in compact form (a typed
+ * hash table and a few integer arrays; ~50 bytes per sample): what an import checks each output line against
+ * (is the custom_id known, is the sample answered) without a record or a hash string per sample in memory.
+ * A hash planned twice (two respondents with the same prompt) is answered once, as in a live run.
  */
 export class BatchIndex {
-  private readonly refs = new Map<string, number>();
-  private readonly itemOf: number[] = [];
-  private readonly positionOf: number[] = [];
+  private readonly hashes = new RequestHashTable();
   private readonly items: IndexedItem[] = [];
+  /** Per reference (item × sample position). */
+  private itemOf = new Int32Array(1024);
+  private sampleOf = new Int32Array(1024);
+  private idOf = new Int32Array(1024);
+  /** Per hash id. */
+  private firstRefOf = new Int32Array(1024);
   private done = new Uint8Array(1024);
+  private refs = 0;
   private doneCount = 0;
 
   static build(items: Iterable<WorkItem>): BatchIndex {
     const index = new BatchIndex();
-    for (const item of items) {
-      const { messages: _m, personaValues: _p, ...shell } = item;
-      const i = index.items.push(shell) - 1;
-      item.samples.forEach((s, position) => {
-        if (index.refs.has(s.hash)) return; // the same request twice in one plan: answered once
-        index.refs.set(s.hash, index.itemOf.length);
-        index.itemOf.push(i);
-        index.positionOf.push(position);
-      });
-    }
-    if (index.done.length < index.itemOf.length) index.done = new Uint8Array(index.itemOf.length);
+    for (const item of items) index.add(item);
     return index;
   }
 
+  private add(item: WorkItem): void {
+    const { samples } = item;
+    // A literal, not a rest/spread copy: those make dictionary-mode objects, 4× the size (~90 MB per 200k items).
+    const shell: IndexedItem = {
+      condition: item.condition, model: item.model, lang: item.lang, personaId: item.personaId, questionId: item.questionId,
+      variant: item.variant, options: item.options, firstRef: this.refs, sampleCount: samples.length,
+    };
+    const i = this.items.push(shell) - 1;
+    for (const s of samples) {
+      const ref = this.refs++;
+      if (ref >= this.itemOf.length) {
+        this.itemOf = grow(this.itemOf);
+        this.sampleOf = grow(this.sampleOf);
+        this.idOf = grow(this.idOf);
+      }
+      const before = this.hashes.size;
+      const id = this.hashes.add(s.hash);
+      if (id === before) {
+        if (id >= this.firstRefOf.length) {
+          this.firstRefOf = grow(this.firstRefOf);
+          this.done = grow(this.done);
+        }
+        this.firstRefOf[id] = ref;
+      }
+      this.itemOf[ref] = i;
+      this.sampleOf[ref] = s.sample;
+      this.idOf[ref] = id;
+    }
+  }
+
+  /** Distinct planned hashes. */
   get size(): number {
-    return this.itemOf.length;
+    return this.hashes.size;
   }
 
   get pendingCount(): number {
-    return this.itemOf.length - this.doneCount;
+    return this.hashes.size - this.doneCount;
   }
 
-  /** The sample a hash names: its item and its position in `item.samples`. */
-  lookup(hash: string): { ref: number; item: IndexedItem; position: number } | undefined {
-    const ref = this.refs.get(hash);
-    if (ref === undefined) return undefined;
-    return { ref, item: this.items[this.itemOf[ref]], position: this.positionOf[ref] };
+  /** The sample a hash names (its first planning when planned twice): its item and its position in the item. */
+  lookup(hash: string): { item: IndexedItem; position: number } | undefined {
+    const id = this.hashes.id(hash);
+    if (id < 0) return undefined;
+    const ref = this.firstRefOf[id];
+    const item = this.items[this.itemOf[ref]];
+    return { item, position: ref - item.firstRef };
+  }
+
+  /** Sample `position` of an item; `hash`, when the caller has it (the line's custom_id), saves rebuilding it. */
+  sampleAt(item: IndexedItem, position: number, hash?: string): IndexedSample {
+    const ref = item.firstRef + position;
+    const id = this.idOf[ref];
+    return { sample: this.sampleOf[ref], hash: hash ?? this.hashes.hashOf(id), id };
   }
 
   isDone(hash: string): boolean {
-    const ref = this.refs.get(hash);
-    return ref !== undefined && this.done[ref] === 1;
+    const id = this.hashes.id(hash);
+    return id >= 0 && this.done[id] === 1;
   }
 
   /** Marks a sample answered; false when it was already (or is not planned). */
   markDone(hash: string): boolean {
-    const ref = this.refs.get(hash);
-    if (ref === undefined || this.done[ref]) return false;
-    this.done[ref] = 1;
+    const id = this.hashes.id(hash);
+    return id >= 0 && this.markDoneId(id);
+  }
+
+  markDoneId(id: number): boolean {
+    if (this.done[id]) return false;
+    this.done[id] = 1;
     this.doneCount++;
     return true;
   }
 
   /** Samples not answered yet (for the report and re-export). */
   *pending(): Generator<{ item: IndexedItem; sample: number; hash: string }> {
-    for (let ref = 0; ref < this.itemOf.length; ref++) {
-      if (this.done[ref]) continue;
-      const s = this.items[this.itemOf[ref]].samples[this.positionOf[ref]];
-      yield { item: this.items[this.itemOf[ref]], sample: s.sample, hash: s.hash };
+    for (let id = 0; id < this.hashes.size; id++) {
+      if (this.done[id]) continue;
+      const ref = this.firstRefOf[id];
+      yield { item: this.items[this.itemOf[ref]], sample: this.sampleOf[ref], hash: this.hashes.hashOf(id) };
     }
   }
+}
+
+function grow<T extends Int32Array | Uint8Array>(a: T): T {
+  const bigger = new (a.constructor as new (n: number) => T)(a.length * 2);
+  bigger.set(a);
+  return bigger;
 }

@@ -19,6 +19,8 @@ export interface BatchJob {
   errors?: string[];
   /** Downloaded output / error files, relative to the run folder. */
   downloaded: string[];
+  /** Its downloads were imported into the run (after it ended), so watching it is over. */
+  imported?: boolean;
   submittedAt: string;
   updatedAt: string;
 }
@@ -43,11 +45,12 @@ function saveJobs(runDir: string, state: JobsState): void {
 
 export type ClientFor = (model: string) => Promise<BatchClient>;
 
-/** Uploads and creates a batch for every shard of an export that has none yet; resumable shard by shard. */
-export async function submitExport(runDir: string, manifest: BatchExportManifest, clientFor: ClientFor, onJob?: (job: BatchJob) => void): Promise<BatchJob[]> {
+/** Uploads and creates a batch for every shard of an export that has none yet; resumable shard by shard (`signal` stops between shards). */
+export async function submitExport(runDir: string, manifest: BatchExportManifest, clientFor: ClientFor, onJob?: (job: BatchJob) => void, signal?: AbortSignal): Promise<BatchJob[]> {
   const state = readJobs(runDir);
   const created: BatchJob[] = [];
   for (const shard of manifest.shards) {
+    if (signal?.aborted) break;
     if (state.jobs.some((j) => j.exportId === manifest.exportId && j.shard === shard.file)) continue;
     const client = await clientFor(shard.model);
     const inputFileId = await client.upload(path.join(exportsDir(runDir), manifest.exportId, shard.file));
@@ -68,12 +71,13 @@ export async function submitExport(runDir: string, manifest: BatchExportManifest
 /**
  * Refreshes every unfinished job and downloads the output and error files of finished ones (expired and
  * cancelled batches have partial output) into `<run>/batch/downloads/`. Returns the jobs and the newly
- * downloaded files.
+ * downloaded files. `signal` stops between jobs (what is done is saved).
  */
-export async function pollJobs(runDir: string, clientFor: ClientFor): Promise<{ jobs: BatchJob[]; downloaded: string[] }> {
+export async function pollJobs(runDir: string, clientFor: ClientFor, signal?: AbortSignal): Promise<{ jobs: BatchJob[]; downloaded: string[] }> {
   const state = readJobs(runDir);
   const downloaded: string[] = [];
   for (const job of state.jobs) {
+    if (signal?.aborted) break;
     const client = await clientFor(job.model);
     if (!TERMINAL_STATUSES.has(job.status)) {
       const b = await client.retrieve(job.batchId);
@@ -108,6 +112,19 @@ export async function cancelJobs(runDir: string, clientFor: ClientFor): Promise<
     cancelled.push(job);
   }
   return cancelled;
+}
+
+/** Marks every ended job imported (after an import of the run's downloads); returns the jobs. */
+export function markImported(runDir: string): BatchJob[] {
+  const state = readJobs(runDir);
+  let changed = false;
+  for (const job of state.jobs) {
+    if (!TERMINAL_STATUSES.has(job.status) || job.imported) continue;
+    job.imported = true;
+    changed = true;
+  }
+  if (changed) saveJobs(runDir, state);
+  return state.jobs;
 }
 
 export const allTerminal = (jobs: readonly BatchJob[]): boolean => jobs.every((j) => TERMINAL_STATUSES.has(j.status));

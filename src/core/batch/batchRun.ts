@@ -2,14 +2,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunManifest } from '../experiment';
 import { createAnswerParser } from '../run/createAnswerParser';
-import { expandRequests } from '../run/expandRequests';
+import { countPlan, expandRequests } from '../run/expandRequests';
 import type { OpenedExperiment } from '../run/openExperiment';
 import { prepareRun, type PrepareRunOptions } from '../run/prepareRun';
 import { RESPONSES_FILE, RunStore } from '../run/RunStore';
 import { readResponses } from '../run/readRun';
 import { BatchIndex } from './BatchIndex';
 import { downloadsDir, EXPORT_MANIFEST, exportsDir } from './batchFormat';
-import { exportBatch, type BatchExportManifest } from './exportBatch';
+import { estimateBatch, type BatchChoice } from './estimateBatch';
+import { BatchExporter, type BatchExportManifest } from './exportBatch';
 import { importBatchOutput, type ImportReport } from './importBatchOutput';
 
 export interface ExportRunOptions extends Pick<PrepareRunOptions, 'runsDir' | 'resume' | 'countTokens' | 'cacheDirs' | 'now' | 'cache'> {
@@ -23,24 +24,31 @@ export interface ExportRunOptions extends Pick<PrepareRunOptions, 'runsDir' | 'r
 export interface ExportedRun {
   runId: string;
   runDir: string;
+  /** The export continues an unfinished run of this experiment (failed and missing requests of an earlier batch). */
+  resumed: boolean;
   exportDir: string;
   manifest: BatchExportManifest;
+  /** Live vs batch for what was exported, from the same pass. */
+  choice: BatchChoice;
 }
 
 /**
  * Exports what a run still lacks as Batch JSONL: continues the run named by `resume` (default: the latest
  * unfinished run of this experiment, as `run` does) or starts one, writes cache hits into it, and the rest into
  * `<run>/batch/exports/<n>/`. Exporting again after an import re-exports exactly the failed and missing requests.
+ * One pass over the items: the live vs batch estimate is computed while the lines are written.
  */
 export function exportRunBatch(experiment: OpenedExperiment, options: ExportRunOptions): ExportedRun {
-  const prepared = prepareRun(experiment, options);
+  // prepareRun finds the run to continue, its answers and the cache; its own estimate would cost a second
+  // expansion of every prompt, so it is given no personas and the estimate comes from the export's pass.
+  const prepared = prepareRun({ ...experiment, plan: { ...experiment.plan, personas: [] } }, options);
   const { spec } = experiment.plan;
   const runDir = path.join(options.runsDir, prepared.runId);
   let store: RunStore;
   if (prepared.resuming) store = RunStore.open(runDir);
   else {
     const manifest: RunManifest = {
-      runId: prepared.runId, experiment: spec, createdAt: new Date().toISOString(), plannedRequests: prepared.estimate.samples, status: 'running',
+      runId: prepared.runId, experiment: spec, createdAt: new Date().toISOString(), plannedRequests: countPlan(experiment.plan).samples, status: 'running',
       experimentFile: options.workspaceDir ? path.relative(options.workspaceDir, experiment.file).split(path.sep).join('/') : experiment.file,
       ...(prepared.recorded ? { recorded: true } : {}),
     };
@@ -51,14 +59,34 @@ export function exportRunBatch(experiment: OpenedExperiment, options: ExportRunO
     fs.mkdirSync(root, { recursive: true });
     const exportId = String(fs.readdirSync(root).filter((d) => /^\d+$/.test(d)).length + 1).padStart(3, '0');
     const exportDir = path.join(root, exportId);
-    const manifest = exportBatch(expandRequests(experiment.plan), {
+    const exporter = new BatchExporter({
       dir: exportDir, runId: prepared.runId, exportId, done: prepared.done, cache: prepared.cache, store,
-      shards: options.shards, expectedLines: prepared.estimate.requests - prepared.estimate.recordedRequests,
-      maxLinesPerFile: options.maxLinesPerFile, maxBytesPerFile: options.maxBytesPerFile,
+      shards: options.shards, maxLinesPerFile: options.maxLinesPerFile, maxBytesPerFile: options.maxBytesPerFile,
     });
-    return { runId: prepared.runId, runDir, exportDir, manifest };
+    let choice: BatchChoice;
+    try {
+      choice = estimateBatch(experiment.plan, options.countTokens ?? ((t) => Math.ceil(t.length / 4)), prepared.done, prepared.cache, (item) => exporter.add(item));
+    } catch (e) {
+      exporter.close();
+      throw e;
+    }
+    return { runId: prepared.runId, runDir, resumed: prepared.resuming, exportDir, manifest: exporter.finish(), choice };
   } finally {
     store.close();
+    prepared.cache.close();
+  }
+}
+
+/**
+ * Live vs batch for what a run of this experiment still lacks (the run `exportRunBatch` or `run` would
+ * continue), without writing anything: one pass over the items.
+ */
+export function estimateRunBatch(experiment: OpenedExperiment, options: Pick<PrepareRunOptions, 'runsDir' | 'resume' | 'countTokens' | 'cacheDirs' | 'cache'>): { choice: BatchChoice; runId: string; resuming: boolean } {
+  const prepared = prepareRun({ ...experiment, plan: { ...experiment.plan, personas: [] } }, options);
+  try {
+    const choice = estimateBatch(experiment.plan, options.countTokens ?? ((t) => Math.ceil(t.length / 4)), prepared.done, prepared.cache);
+    return { choice, runId: prepared.runId, resuming: prepared.resuming };
+  } finally {
     prepared.cache.close();
   }
 }

@@ -84,8 +84,9 @@ export function importBatchOutput(files: readonly string[], options: ImportBatch
       }
       const response = o.response;
       const error = o.error;
-      if (error !== null && error !== undefined && !isObject(error)) {
-        problem('"error" must be null or an object', customId);
+      // OpenAI: null or {code, message}; vLLM run_batch: its ErrorResponse object, or the exception's text.
+      if (error !== null && error !== undefined && !isObject(error) && typeof error !== 'string') {
+        problem('"error" must be null, an object or a string', customId);
         continue;
       }
       if (response !== null && response !== undefined && !isObject(response)) {
@@ -98,8 +99,8 @@ export function importBatchOutput(files: readonly string[], options: ImportBatch
           problem('"response.status_code" must be a number', customId);
           continue;
         }
-        const reason = isObject(error) && typeof error.message === 'string' ? `${typeof error.code === 'string' ? `${error.code}: ` : ''}${error.message}`
-          : isObject(response) ? `HTTP ${String(status)}${bodyError(response.body)}` : 'no response';
+        const message = errorMessage(error);
+        const reason = isObject(response) ? `HTTP ${String(status)}${message ? `: ${message}` : bodyError(response.body)}` : (message ?? 'no response');
         if (!failedIds.has(customId)) failedIds.set(customId, { file: name, line, customId, message: reason });
         continue;
       }
@@ -124,11 +125,11 @@ export function importBatchOutput(files: readonly string[], options: ImportBatch
       const inTok = typeof usage.prompt_tokens === 'number' ? usage.prompt_tokens : 0;
       const outTok = typeof usage.completion_tokens === 'number' ? usage.completion_tokens : 0;
       const { item, position } = found;
-      const got = Math.min(texts.length, item.samples.length - position);
+      const got = Math.min(texts.length, item.sampleCount - position);
       const cost = priceOf(item.model, inTok, outTok);
       for (let i = 0; i < got; i++) {
-        const s = item.samples[position + i];
-        if (!index.markDone(s.hash)) {
+        const s = index.sampleAt(item, position + i, i === 0 ? customId : undefined);
+        if (!index.markDoneId(s.id)) {
           report.duplicates++;
           continue;
         }
@@ -156,6 +157,16 @@ function recordOf(item: IndexedItem, s: { sample: number; hash: string }, text: 
 export function priceOf(model: ModelSpec, inTok: number, outTok: number): number {
   const full = (inTok / 1000) * (model.pricePer1kInput ?? 0) + (outTok / 1000) * (model.pricePer1kOutput ?? 0);
   return full * (1 - (model.batchDiscount ?? 0));
+}
+
+/** The message of an output line's `error`: OpenAI's {code, message}, vLLM's ErrorResponse ({error: {message}}, or flat in older versions), or vLLM's exception text. */
+function errorMessage(error: unknown): string | undefined {
+  if (typeof error === 'string') return error.trim().slice(0, 300) || undefined;
+  if (!isObject(error)) return undefined;
+  const e = isObject(error.error) ? error.error : error;
+  const code = typeof e.code === 'string' ? e.code : undefined;
+  if (typeof e.message !== 'string') return code;
+  return `${code ? `${code}: ` : ''}${e.message.slice(0, 300)}`;
 }
 
 function bodyError(body: unknown): string {

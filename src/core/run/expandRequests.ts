@@ -2,7 +2,7 @@ import type { ConditionSpec, ExperimentSpec, ModelSpec } from '../experiment';
 import type { ChatMessage, Persona, Question } from '../model';
 import { selectPersonas } from './selectPersonas';
 import { selectQuestions } from './selectQuestions';
-import { requestHash, requestHashBase } from './requestHash';
+import { requestHashBase, requestHashes } from './requestHash';
 import type { WorkItem } from './WorkItem';
 
 /** Renders one item's chat messages; throws (InputError) when the template cannot render it. */
@@ -56,8 +56,7 @@ export function* personaWorkItems(plan: RunPlan, models: ReadonlyMap<string, Mod
     for (const variant of variantsFor(question, spec, condition.lang)) {
       const messages = plan.render(condition, persona, question, variant);
       const base = requestHashBase(model, messages);
-      const samples = new Array<{ sample: number; hash: string }>(spec.samples);
-      for (let s = 0; s < spec.samples; s++) samples[s] = { sample: s, hash: requestHash(base, s) };
+      const samples = requestHashes(base, spec.samples).map((hash, sample) => ({ sample, hash }));
       yield {
         condition: condition.id, model, lang: condition.lang, personaId: persona.id, personaValues: persona.values[condition.lang] ?? persona.values.en,
         questionId: question.id, variant, messages, samples, options: question.options[condition.lang] ?? question.options.en,

@@ -16,3 +16,11 @@ export function requestHashBase(model: ModelSpec, messages: ChatMessage[]): stri
 export function requestHash(base: string, sample: number): string {
   return createHash('sha256').update(base).update(`\u0000${sample}`).digest('hex').slice(0, 32);
 }
+
+/** requestHash of samples 0…count-1 of one item, hashing the shared base once (it holds the whole prompt). */
+export function requestHashes(base: string, count: number): string[] {
+  const h = createHash('sha256').update(base);
+  const out = new Array<string>(count);
+  for (let s = 0; s < count; s++) out[s] = (s === count - 1 ? h : h.copy()).update(`\u0000${s}`).digest('hex').slice(0, 32);
+  return out;
+}

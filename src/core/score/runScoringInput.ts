@@ -116,10 +116,11 @@ function basisOf(runDir: string, manifest: RunManifest, resolve: (p: string, fie
 /** The scoring input of a run's records over its basis (synchronous: the files are read already). */
 export function scoringInputOf(run: Pick<RunRead, 'records'>, basis: ScoringBasis): ScoreInput {
   const spec = basis.manifest.experiment;
+  const questions = selectQuestions(basis.survey.questions, spec);
   return {
-    questions: selectQuestions(basis.survey.questions, spec),
+    questions,
     conditions: basis.conditions,
-    samples: run.records.map(({ record: r }) => ({ condition: r.condition, personaId: r.personaId, questionId: r.questionId, variant: r.variant, sample: r.sample, text: r.text })),
+    samples: inPlanOrder(run.records.map(({ record: r }) => ({ condition: r.condition, personaId: r.personaId, questionId: r.questionId, variant: r.variant, sample: r.sample, text: r.text })), spec, basis.personas, questions),
     personas: basis.personas,
     ...(basis.twins ? { twins: basis.twins } : {}),
     ...(spec.scoring?.compare ? { compare: [spec.scoring.compare] } : {}),
@@ -136,4 +137,19 @@ export function scoringInputOf(run: Pick<RunRead, 'records'>, basis: ScoringBasi
 export async function runScoringInput(run: RunRead, opts: RunScoringOptions = {}): Promise<RunScoringInput> {
   const basis = await loadScoringBasis(run.dir, run.manifest, opts);
   return { input: scoringInputOf(run, basis), survey: basis.survey, personas: basis.personas, conditions: basis.conditions, resolve: basis.resolve, root: basis.root };
+}
+
+/**
+ * Samples in the order of the plan (condition, persona, question, variant, sample), whatever order the answers
+ * were written in: a live run finishes requests out of order and a batch's output comes in any order, and the
+ * seeded resampling (per-persona deltas) and the order of sums must not depend on it. Stable for anything else.
+ */
+function inPlanOrder<T extends { condition: string; personaId: string; questionId: string; variant: number; sample: number }>(
+  samples: T[], spec: ExperimentSpec, personas: readonly Persona[], questions: readonly { id: string }[],
+): T[] {
+  const rank = (ids: readonly string[]): Map<string, number> => new Map(ids.map((id, i) => [id, i]));
+  const [c, p, q] = [rank(spec.conditions.map((x) => x.id)), rank(personas.map((x) => x.id)), rank(questions.map((x) => x.id))];
+  const at = (m: Map<string, number>, id: string): number => m.get(id) ?? m.size;
+  return samples.sort((a, b) => at(c, a.condition) - at(c, b.condition) || at(p, a.personaId) - at(p, b.personaId)
+    || at(q, a.questionId) - at(q, b.questionId) || a.variant - b.variant || a.sample - b.sample);
 }

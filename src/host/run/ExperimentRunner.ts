@@ -1,5 +1,9 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import { batchDir } from '../../core/batch/batchFormat';
+import { hasPendingBatches } from '../../core/batch/batchProgress';
+import { batchChoiceOf, formatBatchConfirm } from '../../core/batch/estimateBatch';
 import { InputError } from '../../core/errors';
 import { originOf } from '../../core/run/createOpenAICompleter';
 import { experimentEndpoints, experimentKindOfText, findUnreachableEndpoints, unreachableMessage } from '../../core/run/checkEndpoints';
@@ -140,13 +144,14 @@ export class ExperimentRunner implements vscode.Disposable {
         }
       }
     }
-    if (confirm) {
-      const choice = await this.confirm(prepared, saving);
-      if (choice !== 'run') prepared.cache.close();
-      if (!choice) return undefined;
-      // "Run Without Cache": every answer asked again, none taken from earlier runs.
-      if (choice === 'no-cache') prepared = prepareRun(experiment, { ...prepareOptions, cache: false });
+    const how = confirm ? await this.confirm(prepared, saving) : 'live';
+    if (how !== 'live') prepared.cache.close();
+    if (!how) return undefined;
+    if (how === 'batch') {
+      return vscode.commands.executeCommand<vscode.Uri | undefined>('alignmentStudio.batch.run', target, { confirm: false });
     }
+    // "Run Without Cache": every answer asked again, none taken from earlier runs.
+    if (how === 'no-cache') prepared = prepareRun(experiment, { ...prepareOptions, cache: false });
 
     const channel = vscode.window.createOutputChannel(`Alignment Run ${prepared.runId}`, { log: true });
     this.channels.push(channel);
@@ -223,8 +228,12 @@ export class ExperimentRunner implements vscode.Disposable {
     return runUri;
   }
 
-  /** The estimate as a modal; a live endpoint without a stored key is pointed out (local servers need none). */
-  private async confirm(prepared: PreparedRun, saving: string[] = []): Promise<'run' | 'no-cache' | undefined> {
+  /**
+   * The estimate as a modal; a live endpoint without a stored key is pointed out (local servers need none). With
+   * live models it offers both ways, live or as a batch (price and duration of each), and "Run Without Cache" when
+   * earlier answers would be reused; undefined = cancelled.
+   */
+  private async confirm(prepared: PreparedRun, saving: string[] = []): Promise<'live' | 'batch' | 'no-cache' | undefined> {
     const e = prepared.estimate;
     const { spec } = prepared.experiment.plan;
     const lines = [
@@ -238,10 +247,21 @@ export class ExperimentRunner implements vscode.Disposable {
       if (m.kind !== 'openai' || !m.baseURL || !spec.conditions.some((c) => c.model === m.id)) continue;
       if (!(await this.keys.has(m.baseURL))) lines.push(`No API key stored for ${originOf(m.baseURL)} (fine for a local server; else use "Set API Key").`);
     }
-    const run = prepared.resuming ? 'Continue Run' : 'Run';
     const noCache = 'Run Without Cache';
-    const choice = await vscode.window.showInformationMessage(`Run "${spec.name}"?`, { modal: true, detail: lines.join('\n') }, run, ...(e.cached > 0 ? [noCache] : []));
-    return choice === run ? 'run' : choice === noCache ? 'no-cache' : undefined;
+    const extra = e.cached > 0 ? [noCache] : [];
+    const batchable = e.requests > e.recordedRequests;
+    if (!batchable) {
+      const run = prepared.resuming ? 'Continue Run' : 'Run';
+      const choice = await vscode.window.showInformationMessage(`Run "${spec.name}"?`, { modal: true, detail: lines.join('\n') }, run, ...extra);
+      return choice === run ? 'live' : choice === noCache ? 'no-cache' : undefined;
+    }
+    lines.push('', ...formatBatchConfirm(batchChoiceOf(prepared, await createTokenCounter(spec.models))));
+    if (prepared.resuming && hasPendingBatches(path.join(prepared.runsDir, prepared.runId))) {
+      lines.push('This run has batches still running: running it live asks their requests again.');
+    }
+    const [live, batch] = prepared.resuming ? ['Continue Live', 'Continue as Batch'] : ['Run Live', 'Run as Batch'];
+    const choice = await vscode.window.showInformationMessage(`Run "${spec.name}"?`, { modal: true, detail: lines.join('\n') }, live, batch, ...extra);
+    return choice === live ? 'live' : choice === batch ? 'batch' : choice === noCache ? 'no-cache' : undefined;
   }
 
   /**
@@ -251,8 +271,9 @@ export class ExperimentRunner implements vscode.Disposable {
   async offerResume(): Promise<void> {
     if (!vscode.workspace.isTrusted) return; // asked again when the workspace is trusted (extension.ts)
     for (const folder of vscode.workspace.workspaceFolders ?? []) {
-      for (const { id, manifest: m } of listIdleRuns(path.join(folder.uri.fsPath, '.alignment', 'runs'))) {
-        if (m.status !== 'running' || !m.experimentFile) continue;
+      for (const { id, dir, manifest: m } of listIdleRuns(path.join(folder.uri.fsPath, '.alignment', 'runs'))) {
+        // A batch run waits for its batches (BatchService watches it), it was not interrupted.
+        if (m.status !== 'running' || !m.experimentFile || fs.existsSync(batchDir(dir))) continue;
         const file = vscode.Uri.file(path.resolve(folder.uri.fsPath, m.experimentFile));
         // A manifest is workspace data: it may only name an experiment of this workspace folder.
         if (!isWithin(folder.uri.fsPath, file.fsPath)) continue;

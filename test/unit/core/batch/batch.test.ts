@@ -2,12 +2,18 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { createHash } from 'node:crypto';
 import { BatchIndex } from '../../../../src/core/batch/BatchIndex';
+import { RequestHashTable } from '../../../../src/core/batch/RequestHashTable';
+import { readJsonLines } from '../../../../src/core/batch/readJsonLines';
+import type { WorkItem } from '../../../../src/core/run/WorkItem';
 import { exportRunBatch, importRunBatch, listDownloads } from '../../../../src/core/batch/batchRun';
 import { cancelJobs, pollJobs, readJobs, submitExport, allTerminal } from '../../../../src/core/batch/batchJobs';
 import { createBatchClient } from '../../../../src/core/batch/createBatchClient';
+import { collectBatch, findBatchRun, formatJobsSummary, isBatchPending, listBatchRuns, summarizeJobs } from '../../../../src/core/batch/batchProgress';
 import type { ModelSpec, ResponseRecord } from '../../../../src/core/experiment';
 import { buildChatBody } from '../../../../src/core/run/buildChatBody';
+import { requestHash, requestHashBase, requestHashes } from '../../../../src/core/run/requestHash';
 import { createTemplateRenderer } from '../../../../src/core/run/createTemplateRenderer';
 import { executeRun } from '../../../../src/core/run/executeRun';
 import { expandRequests } from '../../../../src/core/run/expandRequests';
@@ -248,7 +254,7 @@ test('import checks every line: located errors for bad JSON, unknown custom_id, 
   assert.equal(report.pending, 144 - 2);
 });
 
-test('a vLLM run_batch output file (fixture in its exact format) imports like OpenAI output; a 400 is listed as failed', async () => {
+test('a vLLM run_batch output file (fixture in its exact format) imports like OpenAI output; its three kinds of error are failed requests with their message', async () => {
   const exp = await experiment('vllm', model(chat.baseURL), 1);
   const out = exportRunBatch(exp, { runsDir: path.join(ws.dir, 'runs-vllm'), resume: 'never' });
   const ids = shardLines(out.exportDir).map((l) => l.custom_id);
@@ -258,19 +264,127 @@ test('a vLLM run_batch output file (fixture in its exact format) imports like Op
   const report = importRunBatch(exp, out.runDir, [file]);
   assert.equal(report.imported, 2);
   assert.equal(report.errorCount, 0);
-  assert.match(report.failed[0].message, /HTTP 400: This model's maximum context length/);
+  assert.deepEqual(report.failed.map((f) => [f.line, f.customId]), [[3, ids[2]], [4, ids[3]], [5, ids[4]]]);
+  assert.match(report.failed[0].message, /^HTTP 400: This model's maximum context length is 4096 tokens\. However/);
+  assert.equal(report.failed[1].message, 'HTTP 400: Request must not be sent in stream mode');
+  assert.match(report.failed[2].message, /^HTTP 400: \[\{'type': 'missing', 'loc': \('body', 'messages'\)/);
+  assert.equal(report.pending, 144 - 2);
   const recs = records(out.runDir);
   assert.deepEqual(recs.map((r) => [r.text, r.parsed, r.inputTokens, r.outputTokens, r.via]), [['(2)', 2, 180, 3, 'batch'], ['(1)', 1, 181, 9, 'batch']]);
 });
 
-test('BatchIndex: lookup, done bits, pending', () => {
+test('BatchIndex: lookup, done bits, pending; a hash planned twice is one sample', () => {
   const m = model('http://127.0.0.1:1/v1');
-  const items = [{ condition: 'c', model: m, lang: 'en', personaId: 'p', questionId: 'Q1', variant: 0, messages: [], samples: [{ sample: 0, hash: 'a' }, { sample: 1, hash: 'b' }] }];
-  const index = BatchIndex.build(items);
-  assert.equal(index.size, 2);
-  assert.equal(index.lookup('b')?.position, 1);
+  const [a, b, c] = ['a', 'b', 'c'].map((x) => x.repeat(32));
+  const item = (personaId: string, hashes: string[]): WorkItem => ({ condition: 'c', model: m, lang: 'en', personaId, questionId: 'Q1', variant: 0, messages: [], samples: hashes.map((hash, sample) => ({ sample, hash })) });
+  // p2 has p1's prompt (same hashes) and one more sample.
+  const index = BatchIndex.build([item('p1', [a, b]), item('p2', [a, b, c])]);
+  assert.equal(index.size, 3);
+  assert.equal(index.lookup(b)?.position, 1);
+  assert.equal(index.lookup(b)?.item.personaId, 'p1', 'the first planning answers it');
+  assert.equal(index.lookup(c)?.item.personaId, 'p2');
   assert.equal(index.lookup('zz'), undefined);
-  assert.equal(index.markDone('a'), true);
-  assert.equal(index.markDone('a'), false);
-  assert.deepEqual([...index.pending()].map((p) => p.hash), ['b']);
+  assert.equal(index.lookup('d'.repeat(32)), undefined);
+  assert.deepEqual(index.sampleAt(index.lookup(c)!.item, 2), { sample: 2, hash: c, id: 2 });
+  assert.equal(index.markDone(a), true);
+  assert.equal(index.markDone(a), false);
+  assert.equal(index.markDone('nope'), false);
+  assert.equal(index.pendingCount, 2);
+  assert.deepEqual([...index.pending()].map((p) => p.hash), [b, c]);
+});
+
+test('RequestHashTable: ids in insertion order, exact lookups across growth, non-hashes rejected', () => {
+  const table = new RequestHashTable();
+  const hashes = Array.from({ length: 20_000 }, (_, i) => createHash('sha256').update(String(i)).digest('hex').slice(0, 32));
+  hashes.forEach((h, i) => assert.equal(table.add(h), i));
+  assert.equal(table.add(hashes[7]), 7, 'adding again keeps the id');
+  assert.equal(table.size, 20_000);
+  for (let i = 0; i < hashes.length; i += 997) {
+    assert.equal(table.id(hashes[i]), i);
+    assert.equal(table.hashOf(i), hashes[i]);
+  }
+  // Same first 32 bits (same slot), different rest: still two entries.
+  const twin = `${hashes[3].slice(0, 8)}${'0'.repeat(24)}`;
+  assert.equal(table.id(twin), -1);
+  assert.equal(table.add(twin), 20_000);
+  assert.equal(table.id(hashes[3]), 3);
+  for (const bad of ['', 'xyz', hashes[0].toUpperCase(), `${hashes[0]}0`]) assert.equal(table.id(bad), -1);
+  assert.throws(() => table.add('not a hash'), /not a request hash/);
+});
+
+test('requestHashes (one hash of the prompt, copied per sample) equals requestHash of each sample', () => {
+  const base = requestHashBase(model('http://127.0.0.1:1/v1'), [{ role: 'user', content: 'تخيل أنك … (1) Very important' }]);
+  assert.deepEqual(requestHashes(base, 5), [0, 1, 2, 3, 4].map((s) => requestHash(base, s)));
+  assert.deepEqual(requestHashes(base, 1), [requestHash(base, 0)]);
+  assert.deepEqual(requestHashes(base, 0), []);
+});
+
+test('readJsonLines: lines across buffer boundaries, a line longer than the buffer, CRLF and blank lines, an unterminated last line', () => {
+  const dir = fs.mkdtempSync(path.join(ws.dir, 'lines-'));
+  const file = path.join(dir, 'big.jsonl');
+  const long = JSON.stringify({ custom_id: 'x', text: 'ق'.repeat(1_500_000) }); // 3 MB in UTF-8: more than the 1 MiB buffer
+  const lines = Array.from({ length: 30_000 }, (_, i) => JSON.stringify({ i, pad: 'é'.repeat(i % 97) }));
+  fs.writeFileSync(file, `${lines.slice(0, 20_000).join('\n')}\n\n${long}\r\n${lines.slice(20_000).join('\n')}\n{"cut": `);
+  const got = [...readJsonLines(file)];
+  assert.equal(got.length, 30_002);
+  assert.deepEqual(got.slice(0, 20_000).map((l) => l.text), lines.slice(0, 20_000));
+  assert.equal(got[20_000].line, 20_002, 'the blank line counts');
+  assert.equal(got[20_000].text, long);
+  assert.deepEqual(got.slice(20_001, 30_001).map((l) => l.text), lines.slice(20_000));
+  assert.ok(got.slice(0, 30_001).every((l) => !l.unterminated));
+  assert.deepEqual(got[30_001], { line: 30_003, text: '{"cut":', unterminated: true });
+});
+
+test('two respondents with the same prompt: each custom_id once per export (the Batch API rejects repeats), one answer imported, as a live run', async () => {
+  const first = fs.readFileSync(path.join(ws.dir, 'personas.jsonl'), 'utf8').split('\n')[0];
+  const twin = JSON.stringify({ ...(JSON.parse(first) as object), id: 'egypt-twin' });
+  fs.writeFileSync(path.join(ws.dir, 'twins.jsonl'), `${first}\n${twin}\n`);
+  const file = ws.write({ name: 'twins', samples: 2, models: [model(chat.baseURL)], conditions, personas: 'twins.jsonl' }, 'twins.experiment.json');
+  const exp = await openExperiment(file, createTemplateRenderer);
+  const planned = [...expandRequests(exp.plan)].reduce((n, it) => n + it.samples.length, 0);
+  const out = exportRunBatch(exp, { runsDir: path.join(ws.dir, 'runs-twins'), resume: 'never' });
+  const ids = shardLines(out.exportDir).map((l) => l.custom_id);
+  assert.equal(planned, 2 * 3 * 4 * 2 * 2);
+  assert.equal(ids.length, planned / 2);
+  assert.equal(new Set(ids).size, ids.length);
+  assert.equal(out.choice.requests, planned, 'the estimate counts what a live run asks');
+  const outFile = path.join(ws.dir, 'twins-out.jsonl');
+  fs.writeFileSync(outFile, ids.map((id) => JSON.stringify({ custom_id: id, response: { status_code: 200, body: { choices: [{ message: { content: '(1)' } }] } }, error: null })).join('\n'));
+  const report = importRunBatch(exp, out.runDir, [outFile]);
+  assert.equal(report.imported, planned / 2);
+  assert.equal(report.pending, 0);
+  assert.ok(records(out.runDir).every((r) => r.personaId !== 'egypt-twin'), 'answered under the first respondent, as readRun keeps the first of a hash');
+});
+
+test('collectBatch: a run found again from its folder is polled until its batches end, imported once, then no longer pending', async () => {
+  await withBatchServer({ pollsPerStatus: 1 }, async (server) => {
+    const m = model(server.baseURL, { temperature: 0.4 });
+    const exp = await experiment('collect', m, 1);
+    const runsDir = path.join(ws.dir, 'runs-collect');
+    const out = exportRunBatch(exp, { runsDir, resume: 'never', maxLinesPerFile: 100 });
+    const clientFor = (): ReturnType<typeof createBatchClient> => createBatchClient(m, () => 'sk');
+    await submitExport(out.runDir, out.manifest, clientFor);
+    // As after a reload: only the run folder tells what is pending.
+    const [found] = listBatchRuns(runsDir);
+    assert.equal(found.runId, out.runId);
+    assert.equal(isBatchPending(found.jobs), true);
+    assert.equal(findBatchRun(runsDir, exp), out.runDir);
+    const summaries: string[] = [];
+    let collected;
+    for (let i = 0; i < 10 && !collected?.report; i++) {
+      collected = await collectBatch(exp, out.runDir, clientFor);
+      summaries.push(formatJobsSummary(summarizeJobs(collected.jobs)));
+    }
+    assert.match(summaries[0], /^0\/2 batches ended · 0\/144 requests done · validating 2$/);
+    assert.match(summaries.at(-1)!, /^2\/2 batches ended · 144\/144 requests done · completed 2$/);
+    assert.equal(collected?.report?.imported, 144);
+    assert.equal(summarizeJobs(collected!.jobs).fraction, 1);
+    assert.equal(isBatchPending(readJobs(out.runDir).jobs), false);
+    assert.equal(isBatchPending(listBatchRuns(runsDir)[0].jobs), false);
+    // Collecting again neither imports nor downloads anything.
+    const again = await collectBatch(exp, out.runDir, clientFor);
+    assert.equal(again.report, undefined);
+    assert.deepEqual(again.downloaded, []);
+    assert.equal(readRun(out.runDir).manifest.status, 'completed');
+  });
 });
