@@ -14,7 +14,12 @@ export type AnswerMode =
   /** A reasoning paragraph, then the answer on the last line (anthropological prompting). */
   | 'reasoning'
   /** `options.text` verbatim. */
-  | 'fixed';
+  | 'fixed'
+  /**
+   * A number on the scale the prompt states (its first two numbers, as in CultureLLM's "Give me the answer from 1 to
+   * 4: …" in any language), stable per system + user prompt and choice index.
+   */
+  | 'scale';
 
 export interface FakeServerOptions {
   /** Response latency in ms (a number, or [min, max] uniformly). */
@@ -258,6 +263,13 @@ export class FakeOpenAIServer {
     const lastUser = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
     const k = ((stringHash(lastUser) + choice) % 4) + 1;
     switch (this.options.mode ?? 'number') {
+      case 'scale': {
+        const [lo, hi] = (lastUser.match(/\d+/g) ?? ['1', '4']).map(Number);
+        const min = lo ?? 1;
+        const max = hi !== undefined && hi > min ? hi : min + 3;
+        const system = messages.find((m) => m.role === 'system')?.content ?? '';
+        return String(min + ((stringHash(`${system}\n${lastUser}`) + choice) % (max - min + 1)));
+      }
       case 'echo':
         return lastUser;
       case 'fixed':
