@@ -43,6 +43,10 @@ export interface FakeServerOptions {
   redirectTo?: string;
   /** Seed of the fault PRNG. */
   seed?: number;
+  /** Length of the `/v1/embeddings` vectors (default 64). */
+  embeddingDims?: number;
+  /** Fixed port to listen on (default: a free one). */
+  port?: number;
   /** Full control: return an action to override the default behaviour for this request. */
   script?: (req: FakeRequest) => FakeAction | undefined;
 }
@@ -63,6 +67,12 @@ export type FakeAction =
   | { kind: 'hang' }
   | { kind: 'malformed' };
 
+interface EmbeddingsBody {
+  model?: string;
+  input?: string | string[];
+  encoding_format?: 'float' | 'base64';
+}
+
 interface ChatBody {
   model?: string;
   messages?: { role: string; content: string }[];
@@ -82,6 +92,8 @@ export interface FakeServerStats {
   nValues: number[];
   /** Request bodies, kept only when `keepBodies` is on (off for benchmarks). */
   bodies: ChatBody[];
+  /** Texts embedded through `/v1/embeddings`. */
+  embeddings: number;
 }
 
 /** Mulberry32: small, fast, seeded. */
@@ -104,8 +116,39 @@ function stringHash(s: string): number {
 
 const ARABIC_DIGITS = '٠١٢٣٤٥٦٧٨٩';
 
+/**
+ * A deterministic embedding: hashed bag of words (lower case, letters and digits), unit length. Texts sharing most
+ * of their words are close (cosine near 1), unrelated texts are not: enough to test a similarity threshold offline.
+ */
+export function embedText(text: string, dims = 64): number[] {
+  const v = new Array<number>(dims).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const h = stringHash(word);
+    v[h % dims]! += (h >>> 16) & 1 ? 1 : -1;
+  }
+  const norm = Math.sqrt(v.reduce((a, x) => a + x * x, 0)) || 1;
+  return v.map((x) => x / norm);
+}
+
+/**
+ * The fake's paraphrases of a seed question: rewordings that keep its words (similar embeddings), and as the third
+ * one an unrelated question (a candidate a similarity threshold must reject).
+ */
+export function paraphrases(seed: string, k: number): string[] {
+  const core = seed.replace(/^Do you agree with\s+/i, '').replace(/[.?\s]+$/, '');
+  const forms = [
+    `To what extent do you agree with the statement: ${core}?`,
+    `How much do you agree that ${core}?`,
+    'What is your favourite colour?',
+    `Would you say you agree with this: ${core}?`,
+    `Please tell me whether you agree: ${core}?`,
+    `Thinking about it, do you agree with ${core}?`,
+  ];
+  return Array.from({ length: k }, (_, i) => `${i + 1}. ${i < forms.length ? forms[i] : `${forms[i % forms.length]} (${i + 1})`}`);
+}
+
 export class FakeOpenAIServer {
-  readonly stats: FakeServerStats = { requests: 0, ok: 0, faults: {}, authorizations: new Set(), nValues: [], bodies: [] };
+  readonly stats: FakeServerStats = { requests: 0, ok: 0, faults: {}, authorizations: new Set(), nValues: [], bodies: [], embeddings: 0 };
   keepBodies = false;
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -135,7 +178,7 @@ export class FakeOpenAIServer {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, '127.0.0.1', resolve));
     return this;
   }
 
@@ -160,6 +203,10 @@ export class FakeOpenAIServer {
       const stats = this.stats;
       stats.requests++;
       stats.authorizations.add(req.headers.authorization ?? '');
+      if (req.url?.endsWith('/embeddings') && req.method === 'POST') {
+        this.handleEmbeddings(raw, req, res);
+        return;
+      }
       if (!req.url?.endsWith('/chat/completions') || req.method !== 'POST') {
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
         return;
@@ -181,6 +228,38 @@ export class FakeOpenAIServer {
       if (delay > 0) setTimeout(act, delay);
       else act();
     });
+  }
+
+  /** `POST /v1/embeddings`: deterministic vectors (see embedText); faults and scripts apply as for chat requests. */
+  private handleEmbeddings(raw: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+    let body: EmbeddingsBody;
+    try {
+      body = JSON.parse(raw) as EmbeddingsBody;
+    } catch {
+      res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"bad json"}}');
+      return;
+    }
+    const inputs = typeof body.input === 'string' ? [body.input] : Array.isArray(body.input) ? body.input : null;
+    if (!inputs || !inputs.every((x) => typeof x === 'string')) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"input must be a string or a list of strings"}}');
+      return;
+    }
+    this.stats.embeddings += inputs.length;
+    const action = this.options.script?.({ index: this.stats.requests, body: { model: body.model, messages: inputs.map((content) => ({ role: 'input', content })) }, attempt: 1, authorization: req.headers.authorization }) ?? this.pickAction();
+    const act = (): void => {
+      if (action.kind !== 'ok') return this.respond(res, {}, action);
+      this.stats.ok++;
+      const data = inputs.map((text, index) => {
+        const v = embedText(text, this.options.embeddingDims ?? 64);
+        const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v;
+        return { object: 'embedding', index, embedding };
+      });
+      const tokens = inputs.reduce((a, t) => a + Math.ceil(t.length / 4), 0);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data, model: body.model ?? 'fake-embed', usage: { prompt_tokens: tokens, total_tokens: tokens } }));
+    };
+    const delay = this.latency();
+    if (delay > 0) setTimeout(act, delay);
+    else act();
   }
 
   private latency(): number {
@@ -261,6 +340,8 @@ export class FakeOpenAIServer {
   private answer(body: ChatBody, choice: number): string {
     const messages = body.messages ?? [];
     const lastUser = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const para = /Write (\d+) different paraphrases[^\n]*\n\s*Question: ([^\n]+)/.exec(lastUser);
+    if (para) return paraphrases(para[2]!.trim(), Number(para[1])).join('\n');
     const k = ((stringHash(lastUser) + choice) % 4) + 1;
     switch (this.options.mode ?? 'number') {
       case 'scale': {

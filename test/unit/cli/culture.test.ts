@@ -98,3 +98,29 @@ test('finetune-data: per-culture and all-cultures files, split and report; --val
   assert.deepEqual(rep.heldOut, split.heldOut);
   for (const s of rep.scores) for (const q of [...s.questions, ...s.skipped]) assert.ok(split.heldOut.includes(q.questionId));
 });
+
+test('augment: candidates with similarity and verdict, --status with a new τ, --accept-passing; no augmentation → 2, no server → 1', async () => {
+  const help = await cli(['augment', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /usage: alignment-studio augment/);
+  const none = await cli(['augment', ws.write({ models: [fake('m')] }, 'noaug.culture.json')]);
+  assert.equal(none.status, 2);
+  assert.match(none.stderr, /has no "augmentation"/);
+  const augmentation = { file: 'aug/cli.augment.json', model: { id: 'para', kind: 'openai', baseURL: server.baseURL, model: 'fake-para' }, embeddings: { baseURL: server.baseURL, model: 'fake-embed' }, k: 3 };
+  const file = ws.write({ models: [fake('m')], augmentation }, 'aug.culture.json');
+  const r = await cli(['augment', file, '--questions', 'Q27,Q28', '--quiet']);
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /^6 new candidates, 4 passed τ 0\.8; saved to aug[/\\]cli\.augment\.json$/m);
+  assert.match(r.stdout, /^ {2}✗ Q27#3 {4}-?0\.\d{3} {2}What is your favourite colour\? {2}\(similarity/m);
+  assert.match(r.stdout, /^ {2}✓ Q28#1 {4}0\.\d{3} {2}To what extent do you agree with the statement: /m);
+  const status = await cli(['augment', file, '--status', '--tau', '0.95', '--json']);
+  const s = JSON.parse(status.stdout) as { total: number; passed: number; pending: number; tau: number };
+  assert.deepEqual([s.total, s.pending, s.tau], [6, 6, 0.95]);
+  assert.ok(s.passed < 4);
+  const accepted = await cli(['augment', file, '--status', '--tau', '0.8', '--accept-passing']);
+  assert.match(accepted.stdout, /6 candidates, 4 passed τ 0\.8; 4 accepted \(0 edited\), 0 rejected, 2 pending/);
+  const down = ws.write({ models: [fake('m')], augmentation: { ...augmentation, model: { ...augmentation.model, baseURL: 'http://127.0.0.1:9/v1' } } }, 'down.culture.json');
+  const d = await cli(['augment', down]);
+  assert.equal(d.status, 1);
+  assert.match(d.stderr, /Cannot reach http:\/\/127\.0\.0\.1:9\/v1/);
+});
