@@ -81,7 +81,11 @@ export function formatCultureReport(report: CultureReport): string {
   const skipped = report.scores.filter((x) => x.skipped.length);
   if (skipped.length) {
     out.push('');
-    for (const x of skipped) out.push(`${x.condition}: skipped ${x.skipped.map((k) => `${k.questionId} (${k.reason === 'no-culture-answers' ? 'not asked in the culture' : 'no parsable reply'})`).join(', ')}`);
+    for (const x of skipped) {
+      const notAsked = x.skipped.filter((k) => k.reason === 'no-culture-answers').map((k) => k.questionId);
+      const noReply = x.skipped.filter((k) => k.reason === 'no-valid-samples').map((k) => k.questionId);
+      out.push(`${x.condition}: skipped ${[notAsked.length ? `not asked in the culture: ${notAsked.join(', ')}` : '', noReply.length ? `no parsable reply: ${noReply.join(', ')}` : ''].filter(Boolean).join('; ')}`);
+    }
   }
   if (report.heldOut) out.push(`held-out questions only (${report.heldOut.length}): the tuned model did not see them in fine-tuning`);
   if (report.failed) out.push(`warning: ${report.failed} request(s) failed and are not scored (run again to retry them)`);
