@@ -20,6 +20,9 @@ import { runForPersona, type RunForPersonaArgs } from './host/run/runForPersona'
 import { SelectionService } from './host/selection/SelectionService';
 import { selectPersonaCommand, selectQuestionCommand } from './host/selection/selectPersonaCommand';
 import { templateEditorSupport } from './host/templates/templateEditorSupport';
+import { AugmentReviewPanel } from './host/culture/AugmentReviewPanel';
+import { CultureDashboardPanel } from './host/culture/CultureDashboardPanel';
+import { augmentSeeds, exportFineTuneDataCommand, reviewAugmentation, runCultureExperiment, type CultureCommandOptions } from './host/culture/cultureCommands';
 
 /** What `activate` returns: used by the integration tests and by other extensions. */
 export interface AlignmentStudioApi {
@@ -44,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
   const runner = new ExperimentRunner(keys, runStatus, log);
   const answers = new AnswersDocumentProvider();
   const runLenses = new RunForPersonaCodeLensProvider(selection);
+  const culture = { extensionUri: uri, keys, log };
 
   context.subscriptions.push(
     log,
@@ -73,6 +77,15 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
     }),
     vscode.window.registerWebviewPanelSerializer(PreviewPanel.viewType, { deserializeWebviewPanel: async (panel) => PreviewPanel.revive(panel, uri, log, selection) }),
     vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, { deserializeWebviewPanel: async (panel) => ResultsPanel.revive(panel, uri, log) }),
+    vscode.commands.registerCommand('alignmentStudio.runCultureExperiment', (file?: unknown, options?: CultureCommandOptions) => runCultureExperiment(culture, file, options)),
+    vscode.commands.registerCommand('alignmentStudio.openCultureDashboard', (run?: unknown) => CultureDashboardPanel.show(uri, log, run).then(() => undefined)),
+    vscode.commands.registerCommand('alignmentStudio.augmentSeeds', (file?: unknown, options?: CultureCommandOptions) => augmentSeeds(culture, file, options)),
+    vscode.commands.registerCommand('alignmentStudio.reviewAugmentation', (target?: unknown) => reviewAugmentation(culture, target)),
+    vscode.commands.registerCommand('alignmentStudio.exportFineTuneData', (file?: unknown, options?: CultureCommandOptions) => exportFineTuneDataCommand(culture, file, options)),
+    // Not in the palette: lets tests read what the culture panels show.
+    vscode.commands.registerCommand('alignmentStudio.culture.state', () => ({ dashboard: CultureDashboardPanel.snapshot(), review: AugmentReviewPanel.snapshot() })),
+    vscode.window.registerWebviewPanelSerializer(CultureDashboardPanel.viewType, { deserializeWebviewPanel: async (panel) => CultureDashboardPanel.revive(panel, uri, log) }),
+    vscode.window.registerWebviewPanelSerializer(AugmentReviewPanel.viewType, { deserializeWebviewPanel: async (panel) => AugmentReviewPanel.revive(panel, uri, log) }),
   );
 
   // Not awaited: a notification, only when a run was interrupted by a crash or a reload.

@@ -1,5 +1,5 @@
 // `alignment-studio culture <experiment.culture.json>`: run a culture experiment on the engine, then score it.
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CULTURE_RUNS_DIR } from '../core/culture/cultureExperiment';
 import { cultureReportTables, formatCultureReport } from '../core/culture/cultureReportTables';
@@ -30,11 +30,12 @@ export const CULTURE_USAGE = `usage: alignment-studio culture <experiment.cultur
   --level <x>           CI level (default 0.95)
   --json                print the report as JSON            --out <file>  also write the JSON report to a file
   --csv <dir>           also write the report's tables as CSV (summary.csv, questions.csv, deltas.csv)
+  --html <file>         also write the self-contained HTML report (the dashboard, offline, in any browser)
   --quiet               no progress
 API keys come from the environment (a model's "apiKeyEnv", else OPENAI_API_KEY), each sent only to its own endpoint.
 exit codes: 0 ok, 1 some requests failed or the run failed, 2 bad input or usage, 130 interrupted`;
 
-const VALUE = ['resume', 'runs-dir', 'compare', 'bootstrap', 'seed', 'level', 'out', 'csv'];
+const VALUE = ['resume', 'runs-dir', 'compare', 'bootstrap', 'seed', 'level', 'out', 'csv', 'html'];
 const BOOL = ['new', 'dry-run', 'score-only', 'json', 'quiet', 'help', 'strict'];
 
 export async function cultureCommand(argv: string[], out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
@@ -125,6 +126,11 @@ export async function cultureCommand(argv: string[], out: NodeJS.WriteStream = p
       mkdirSync(csvDir, { recursive: true });
       for (const t of cultureReportTables(report)) writeFileSync(path.join(csvDir, `${t.name}.csv`), tableToCsv(t));
     }
+    const html = flags.values.get('html');
+    if (html) {
+      const { renderCultureHtmlReport } = await import('../core/culture/renderCultureHtmlReport');
+      writeFileSync(html, renderCultureHtmlReport({ report, script: readAsset('webview', 'culture.js'), css: [readAsset('media', 'webview.css')], generatedAt: new Date().toISOString() }));
+    }
     await writeOut(out, flags.bools.has('json') ? json : formatCultureReport(report));
     if (report.scores.length === 0) code = 1;
     return code;
@@ -142,6 +148,15 @@ export async function cultureCommand(argv: string[], out: NodeJS.WriteStream = p
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/** A shipped asset: beside dist/cli.js in the package, or the repository's dist/ and media/ when run from out/src/cli/. */
+function readAsset(kind: 'webview' | 'media', file: string): string {
+  const candidates = kind === 'webview'
+    ? [path.join(__dirname, 'webview', file), path.join(__dirname, '..', '..', '..', 'dist', 'webview', file)]
+    : [path.join(__dirname, '..', 'media', file), path.join(__dirname, '..', '..', '..', 'media', file)];
+  for (const c of candidates) if (existsSync(c)) return readFileSync(c, 'utf8');
+  throw new Error(`missing ${kind}/${file} (build with "npm run build" first)`);
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

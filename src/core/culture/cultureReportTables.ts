@@ -1,5 +1,5 @@
 import type { ExportTable } from '../results/types';
-import type { CultureReport } from './scoreCultureRun';
+import type { CultureReport } from './cultureReportTypes';
 import { CULTURE_METRICS, type CultureMetric } from './scoreCulture';
 
 const r6 = (v: number | null | undefined): number | null => (v === null || v === undefined || !Number.isFinite(v) ? null : Math.round(v * 1e6) / 1e6);
