@@ -65,6 +65,12 @@ test('culture <experiment>: runs against the fake server, prints the table, --js
   assert.equal(server.stats.requests, before);
   assert.match(again.stderr, /48 from the cache, 0 requests/);
   assert.deepEqual(fs.readdirSync(path.join(ws.dir, 'csv')).sort(), ['deltas.csv', 'questions.csv', 'summary.csv']);
+  const html = path.join(ws.dir, 'report.html');
+  assert.equal((await cli(['culture', file, '--score-only', '--html', html])).status, 0);
+  const page = fs.readFileSync(html, 'utf8');
+  assert.match(page, /<script type="application\/json" id="report-data">\{"report":\{"runId":/);
+  assert.match(page, /default-src 'none'/);
+  assert.doesNotMatch(page, /(src|href)="https?:/, 'no network resources');
   server.configure({ mode: 'scale', script: (req) => (/crime rate/.test(JSON.stringify(req.body)) ? { kind: 'status', status: 400 } : undefined) });
   const failing = ws.write({ models: [fake('base')], questions: ['Q27', 'Q124'], samples: 2 }, 'fail.culture.json');
   const f = await cli(['culture', failing, '--quiet']);
