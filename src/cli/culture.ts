@@ -1,9 +1,10 @@
 // `alignment-studio culture <experiment.culture.json>`: run a culture experiment on the engine, then score it.
+import * as fs from 'node:fs';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CULTURE_RUNS_DIR } from '../core/culture/cultureExperiment';
 import { cultureReportTables, formatCultureReport } from '../core/culture/cultureReportTables';
-import { openCultureExperiment } from '../core/culture/openCultureExperiment';
+import { openCultureExperiment, type OpenedCultureExperiment } from '../core/culture/openCultureExperiment';
 import { executeCultureRun, prepareCultureRun } from '../core/culture/runCultureExperiment';
 import { scoreCultureRun } from '../core/culture/scoreCultureRun';
 import { InputError } from '../core/errors';
@@ -12,7 +13,7 @@ import { createTokenCounter } from '../core/run/createTokenCounter';
 import { ResumeError } from '../core/run/prepareRun';
 import { listIdleRuns } from '../core/run/RunStore';
 import { envKeys } from './run';
-import { intFlag, numberFlag, pairFlag, parseFlags, UsageError, writeOut } from './parseFlags';
+import { intFlag, numberFlag, pairFlag, parseFlags, UsageError, writeOut, type Flags } from './parseFlags';
 
 export const CULTURE_USAGE = `usage: alignment-studio culture <experiment.culture.json> [options]
   Runs the culture experiment (culture × model × template conditions, every seed question asked "as a member of"
@@ -32,11 +33,18 @@ export const CULTURE_USAGE = `usage: alignment-studio culture <experiment.cultur
   --csv <dir>           also write the report's tables as CSV (summary.csv, questions.csv, deltas.csv)
   --html <file>         also write the self-contained HTML report (the dashboard, offline, in any browser)
   --quiet               no progress
+  --batch <step>        through the OpenAI Batch API or vLLM run_batch instead of live requests:
+                          export   the requests the run lacks as Batch JSONL in <run>/batch/exports/<n>/ (--shards <N>)
+                          submit   upload the latest export and create the batches (the model's baseURL)
+                          status   refresh them, download finished output (--wait, --interval <s>)
+                          import   import output files (default: every downloaded file) [files…], then score
+                          cancel   cancel unfinished batches
+                        --run <id> names the run (default: the latest of this experiment)
 API keys come from the environment (a model's "apiKeyEnv", else OPENAI_API_KEY), each sent only to its own endpoint.
 exit codes: 0 ok, 1 some requests failed or the run failed, 2 bad input or usage, 130 interrupted`;
 
-const VALUE = ['resume', 'runs-dir', 'compare', 'bootstrap', 'seed', 'level', 'out', 'csv', 'html'];
-const BOOL = ['new', 'dry-run', 'score-only', 'json', 'quiet', 'help', 'strict'];
+const VALUE = ['resume', 'runs-dir', 'compare', 'bootstrap', 'seed', 'level', 'out', 'csv', 'html', 'batch', 'run', 'shards', 'interval'];
+const BOOL = ['new', 'dry-run', 'score-only', 'json', 'quiet', 'help', 'strict', 'wait'];
 
 export async function cultureCommand(argv: string[], out: NodeJS.WriteStream = process.stdout, err: NodeJS.WriteStream = process.stderr): Promise<number> {
   let flags;
@@ -46,7 +54,9 @@ export async function cultureCommand(argv: string[], out: NodeJS.WriteStream = p
       await writeOut(out, `${CULTURE_USAGE}\n`);
       return 0;
     }
-    const max = flags.bools.has('score-only') ? 2 : 1;
+    const batch = flags.values.get('batch');
+    if (batch !== undefined && !['export', 'submit', 'status', 'import', 'cancel'].includes(batch)) throw new UsageError(`--batch must be export, submit, status, import or cancel, got "${batch}"`);
+    const max = flags.bools.has('score-only') ? 2 : batch === 'import' ? Infinity : 1;
     if (flags.positional.length < 1 || flags.positional.length > max) throw new UsageError('give one experiment file (*.culture.json)');
     if (flags.values.has('resume') && flags.bools.has('new')) throw new UsageError('--resume and --new exclude each other');
   } catch (e) {
@@ -71,7 +81,12 @@ export async function cultureCommand(argv: string[], out: NodeJS.WriteStream = p
     const runsDir = path.resolve(flags.values.get('runs-dir') ?? path.join(path.dirname(exp.file), CULTURE_RUNS_DIR));
     let runDir: string;
     let code = 0;
-    if (flags.bools.has('score-only')) {
+    const batch = flags.values.get('batch');
+    if (batch) {
+      const r = await cultureBatchStep(batch, exp, runsDir, flags, err);
+      if (r.code !== 0 || !r.runDir) return r.code;
+      runDir = r.runDir;
+    } else if (flags.bools.has('score-only')) {
       const wanted = flags.positional[1];
       const runs = listIdleRuns(runsDir).filter((r) => (wanted ? r.id === wanted : (r.manifest as { culture?: { name?: string } }).culture?.name === exp.spec.name));
       runs.sort((a, b) => b.manifest.createdAt.localeCompare(a.manifest.createdAt));
@@ -157,6 +172,66 @@ function readAsset(kind: 'webview' | 'media', file: string): string {
     : [path.join(__dirname, '..', 'media', file), path.join(__dirname, '..', '..', '..', 'media', file)];
   for (const c of candidates) if (existsSync(c)) return readFileSync(c, 'utf8');
   throw new Error(`missing ${kind}/${file} (build with "npm run build" first)`);
+}
+
+/** One step of the batch path; `runDir` is set after an import that leaves nothing pending (then the run is scored). */
+async function cultureBatchStep(step: string, exp: OpenedCultureExperiment, runsDir: string, flags: Flags, err: NodeJS.WriteStream): Promise<{ code: number; runDir?: string }> {
+  const { exportCultureBatch, importCultureBatch } = await import('../core/culture/cultureBatch');
+  const { allTerminal, cancelJobs, pollJobs, submitExport } = await import('../core/batch/batchJobs');
+  const { listDownloads, listExports } = await import('../core/batch/batchRun');
+  const { createBatchClient } = await import('../core/batch/createBatchClient');
+  const shards = intFlag(flags, 'shards', 1, 10_000);
+  if (step === 'export') {
+    const e = exportCultureBatch(exp, { runsDir, resume: flags.bools.has('new') ? 'never' : (flags.values.get('resume') ?? 'auto'), countTokens: await createTokenCounter(exp.spec.models), workspaceDir: path.dirname(exp.file), ...(shards ? { shards } : {}) });
+    err.write(`run ${e.runId}: ${e.manifest.lines} batch lines (${e.manifest.samples} samples) in ${e.manifest.shards.length} shard(s), ${e.manifest.cached} from the cache, ${e.manifest.recorded} recorded\n`);
+    for (const sh of e.manifest.shards) err.write(`  ${path.join(e.exportDir, sh.file)} (${sh.model}, ${sh.lines} lines)\n`);
+    err.write('next: --batch submit (OpenAI Batch API), or run the shards with vLLM run_batch and --batch import <output files>\n');
+    return { code: 0 };
+  }
+  const wanted = flags.values.get('run');
+  const runs = listIdleRuns(runsDir).filter((r) => (wanted ? r.id === wanted : (r.manifest as { culture?: { name?: string } }).culture?.name === exp.spec.name && fs.existsSync(path.join(r.dir, 'batch'))));
+  runs.sort((a, b) => b.manifest.createdAt.localeCompare(a.manifest.createdAt));
+  if (!runs[0]) throw new UsageError(wanted ? `no run "${wanted}" in ${runsDir}` : `no batch run of "${exp.spec.name}" in ${runsDir}: --batch export first`);
+  const runDir = runs[0].dir;
+  const keys = envKeys(exp.spec.models);
+  const clients = new Map<string, ReturnType<typeof createBatchClient>>();
+  const clientFor = (id: string): ReturnType<typeof createBatchClient> => {
+    let c = clients.get(id);
+    if (!c) {
+      const m = exp.spec.models.find((x) => x.id === id);
+      if (!m) throw new UsageError(`model "${id}" of the batch is not in the experiment any more`);
+      clients.set(id, (c = createBatchClient(m, keys)));
+    }
+    return c;
+  };
+  if (step === 'submit') {
+    const last = listExports(runDir).at(-1);
+    if (!last) throw new UsageError('nothing exported yet: --batch export first');
+    const jobs = await submitExport(runDir, last, clientFor, (j) => err.write(`  submitted ${j.shard} as ${j.batchId} (${j.status})\n`));
+    err.write(`${jobs.length} batch(es) submitted for export ${last.exportId} of run ${path.basename(runDir)}\n`);
+    return { code: 0 };
+  }
+  if (step === 'status') {
+    const interval = intFlag(flags, 'interval', 1, 86_400) ?? 60;
+    for (;;) {
+      const { jobs, downloaded } = await pollJobs(runDir, clientFor);
+      for (const j of jobs) err.write(`  ${j.batchId} ${j.shard}: ${j.status} (${j.counts?.completed ?? 0}/${j.counts?.total ?? 0} done, ${j.counts?.failed ?? 0} failed)\n`);
+      for (const f of downloaded) err.write(`  downloaded ${f}\n`);
+      if (!flags.bools.has('wait') || allTerminal(jobs)) return { code: jobs.some((j) => j.status === 'failed') ? 1 : 0 };
+      await new Promise((r) => setTimeout(r, interval * 1000));
+    }
+  }
+  if (step === 'cancel') {
+    const jobs = await cancelJobs(runDir, clientFor);
+    err.write(`${jobs.length} batch(es) asked to cancel\n`);
+    return { code: 0 };
+  }
+  const files = flags.positional.slice(1).length ? flags.positional.slice(1).map((f) => path.resolve(f)) : listDownloads(runDir);
+  if (!files.length) throw new UsageError('no output files: give them, or download them with --batch status');
+  const report = importCultureBatch(exp, runDir, files);
+  err.write(`imported ${report.imported} samples from ${report.files} file(s) (${report.duplicates} already in the run), ${report.failed.length} failed, ${report.errorCount} bad lines, ${report.pending} still pending\n`);
+  for (const p of [...report.failed, ...report.errors].slice(0, 10)) err.write(`  ${p.file}:${p.line}: ${p.message}\n`);
+  return { code: report.failed.length || report.errorCount || report.pending ? 1 : 0, runDir };
 }
 
 function definedOnly<T extends object>(o: T): Partial<T> {

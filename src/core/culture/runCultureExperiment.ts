@@ -110,15 +110,11 @@ export interface ExecuteCultureRunOptions {
 }
 
 /**
- * Runs a prepared culture run on the engine (bounded concurrency, RPM/TPM limits, retries, cancellation, append-only
- * store). Replay models answer from recorded culture answers, `openai` models from their endpoint.
+ * Opens the run's store (resuming) or creates the run folder with its manifest, and (re)writes `culture-truth.json`
+ * beside it: shared by live runs and batch exports.
  */
-export async function executeCultureRun(prepared: PreparedCultureRun, options: ExecuteCultureRunOptions): Promise<{ runId: string; runDir: string; summary: RunSummary }> {
+export function openCultureRunStore(prepared: PreparedCultureRun, options: Pick<ExecuteCultureRunOptions, 'workspaceDir' | 'flushIntervalMs'> = {}): { store: RunStore; runDir: string } {
   const { experiment: exp, runsDir, runId } = prepared;
-  const completers = new Map<string, Completer>();
-  for (const m of exp.spec.models) {
-    completers.set(m.id, m.kind === 'replay' ? createCultureReplayCompleter(m, exp.resolve(m.completions ?? '.')) : await createOpenAICompleter(m, options.keys));
-  }
   const runDir = path.join(runsDir, runId);
   let store: RunStore;
   if (prepared.resuming) {
@@ -139,6 +135,20 @@ export async function executeCultureRun(prepared: PreparedCultureRun, options: E
     ...(exp.split ? { split: exp.split } : {}),
   };
   writeFileSync(path.join(runDir, CULTURE_TRUTH_FILE), `${JSON.stringify(truth)}\n`);
+  return { store, runDir };
+}
+
+/**
+ * Runs a prepared culture run on the engine (bounded concurrency, RPM/TPM limits, retries, cancellation, append-only
+ * store). Replay models answer from recorded culture answers, `openai` models from their endpoint.
+ */
+export async function executeCultureRun(prepared: PreparedCultureRun, options: ExecuteCultureRunOptions): Promise<{ runId: string; runDir: string; summary: RunSummary }> {
+  const { experiment: exp, runId } = prepared;
+  const completers = new Map<string, Completer>();
+  for (const m of exp.spec.models) {
+    completers.set(m.id, m.kind === 'replay' ? createCultureReplayCompleter(m, exp.resolve(m.completions ?? '.')) : await createOpenAICompleter(m, options.keys));
+  }
+  const { store, runDir } = openCultureRunStore(prepared, options);
   const byId = new Map(exp.seeds.map((q) => [q.id, q]));
   try {
     const summary = await runRequests(expandCultureRequests(exp), {

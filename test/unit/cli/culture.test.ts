@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FakeBatchServer } from '../../fake-server/FakeBatchServer';
 import { FakeOpenAIServer } from '../../fake-server/FakeOpenAIServer';
 import { makeCultureWorkspace, type CultureWorkspace } from '../core/culture/cultureWorkspace';
 import { ROOT } from '../core/workspace/sharedData';
@@ -129,4 +130,33 @@ test('augment: candidates with similarity and verdict, --status with a new τ, -
   const d = await cli(['augment', down]);
   assert.equal(d.status, 1);
   assert.match(d.stderr, /Cannot reach http:\/\/127\.0\.0\.1:9\/v1/);
+});
+
+test('culture --batch: export, submit, status --wait, import through the fake Batch API; the scores equal a live run', async () => {
+  const batch = await new FakeBatchServer({ chatBaseURL: server.baseURL }).start();
+  try {
+    const spec = { questions: ['Q27', 'Q122', 'Q158'], samples: 2, scoring: { resamples: 100 } };
+    const viaBatch = ws.write({ ...spec, models: [{ ...fake('m'), baseURL: batch.baseURL }] }, 'batch.culture.json');
+    const e = await cli(['culture', viaBatch, '--batch', 'export', '--shards', '2']);
+    assert.equal(e.status, 0, e.stderr);
+    assert.match(e.stderr, /12 batch lines \(12 samples\) in 2 shard\(s\)/);
+    const sub = await cli(['culture', viaBatch, '--batch', 'submit']);
+    assert.equal(sub.status, 0, sub.stderr);
+    assert.match(sub.stderr, /2 batch\(es\) submitted/);
+    const st = await cli(['culture', viaBatch, '--batch', 'status', '--wait', '--interval', '1']);
+    assert.equal(st.status, 0, st.stderr);
+    assert.match(st.stderr, /downloaded/);
+    const imp = await cli(['culture', viaBatch, '--batch', 'import', '--json']);
+    assert.equal(imp.status, 0, imp.stderr);
+    assert.match(imp.stderr, /imported 12 samples/);
+    const live = await cli(['culture', ws.write({ ...spec, models: [fake('m')] }, 'live.culture.json'), '--json', '--quiet']);
+    assert.equal(live.status, 0, live.stderr);
+    type R = { scores: Array<{ condition: string; questions: Array<{ model: number[] }>; summary: unknown }> };
+    const a = JSON.parse(imp.stdout) as R;
+    const b = JSON.parse(live.stdout) as R;
+    assert.deepEqual(a.scores.map((x) => [x.condition, x.questions.map((q) => q.model), x.summary]), b.scores.map((x) => [x.condition, x.questions.map((q) => q.model), x.summary]));
+    assert.equal((await cli(['culture', viaBatch, '--batch', 'launch'])).status, 2);
+  } finally {
+    await batch.stop();
+  }
 });
