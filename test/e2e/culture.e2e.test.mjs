@@ -50,8 +50,8 @@ async function pick(text) {
 }
 const view = () => wb.webview();
 
-test('Run Culture Experiment: estimate, then the dashboard with every culture of the data (chart + table)', async () => {
-  await palette('Alignment Studio: Run Culture Experiment');
+test('Evaluate Cultures: estimate, then the dashboard with every culture of the data (chart + table)', async () => {
+  await palette('Alignment Studio: Evaluate Cultures (Culture Experiment)');
   await pick('cultures.culture.json');
   const dialog = wb.page.locator('.monaco-dialog-box');
   await dialog.waitFor({ state: 'visible', timeout: 60000 });

@@ -37,7 +37,7 @@ function visible(): AugmentCandidate[] {
 const domId = (id: string): string => `cand-${id.replace(/[^A-Za-z0-9_-]/g, '-')}`;
 
 async function act(fn: () => Promise<AugmentStateMessage>, advance: boolean): Promise<void> {
-  if (busy) return;
+  if (busy) return; // a second click while the first decision is written
   busy = true;
   const before = visible();
   const at = before.findIndex((c) => c.id === state.selected);
@@ -72,22 +72,36 @@ function move(delta: number): void {
   render();
 }
 
+// Keys are handled in order, one after the other: a key pressed while a decision is being written acts on the
+// candidate selected once that decision is done (nothing typed ahead is lost).
+let keys: Promise<void> = Promise.resolve();
+
 function onKey(e: KeyboardEvent): void {
   if (editing || !current) return;
-  const id = state.selected;
+  // Keys typed into a control (the filter, a button's own Enter) are that control's.
+  const t = e.target as HTMLElement | null;
+  if (t && t.closest('select, input, textarea, button')) return;
   const k = e.key.toLowerCase();
-  if ((e.ctrlKey || e.metaKey) && k === 'z') { e.preventDefault(); void undoLast(); return; }
-  if (e.ctrlKey || e.metaKey || e.altKey) return;
-  if (k === 'arrowdown' || k === 'j') { e.preventDefault(); move(1); }
-  else if (k === 'arrowup' || k === 'k') { e.preventDefault(); move(-1); }
-  else if (k === 'home') { e.preventDefault(); move(-1e9); }
-  else if (k === 'end') { e.preventDefault(); move(1e9); }
-  else if (k === 'u') { e.preventDefault(); void undoLast(); }
+  const undoKey = (e.ctrlKey || e.metaKey) && k === 'z';
+  if (!undoKey && (e.ctrlKey || e.metaKey || e.altKey)) return;
+  if (!undoKey && !['arrowdown', 'j', 'arrowup', 'k', 'home', 'end', 'u', 'a', 'r', 'p', 'e', 'enter'].includes(k)) return;
+  e.preventDefault();
+  keys = keys.then(() => handleKey(undoKey ? 'u' : k)).catch((err: unknown) => notify('error', err instanceof Error ? err.message : String(err)));
+}
+
+async function handleKey(k: string): Promise<void> {
+  if (editing) return;
+  const id = state.selected;
+  if (k === 'arrowdown' || k === 'j') move(1);
+  else if (k === 'arrowup' || k === 'k') move(-1);
+  else if (k === 'home') move(-1e9);
+  else if (k === 'end') move(1e9);
+  else if (k === 'u') await undoLast();
   else if (!id) return;
-  else if (k === 'a') { e.preventDefault(); void decide(id, 'accept'); }
-  else if (k === 'r') { e.preventDefault(); void decide(id, 'reject'); }
-  else if (k === 'p') { e.preventDefault(); void decide(id, 'reset'); }
-  else if (k === 'e' || k === 'enter') { e.preventDefault(); editing = id; render(); }
+  else if (k === 'a') await decide(id, 'accept');
+  else if (k === 'r') await decide(id, 'reject');
+  else if (k === 'p') await decide(id, 'reset');
+  else if (k === 'e' || k === 'enter') { editing = id; render(); }
 }
 
 function candidateRow(c: AugmentCandidate, tau: number): HTMLElement {
@@ -129,7 +143,7 @@ function render(): void {
   if (!list.some((c) => c.id === state.selected)) save({ selected: list.find((c) => c.status === 'pending')?.id ?? list[0]?.id });
   const groups = new Map<string, AugmentCandidate[]>();
   for (const c of list) (groups.get(c.questionId) ?? groups.set(c.questionId, []).get(c.questionId)!).push(c);
-  const listbox = h('div', { id: 'review-list', role: 'listbox', tabindex: 0, 'aria-label': 'Paraphrase candidates', 'aria-activedescendant': state.selected ? domId(state.selected) : null, onkeydown: (e: Event) => onKey(e as KeyboardEvent) },
+  const listbox = h('div', { id: 'review-list', role: 'listbox', tabindex: 0, 'aria-label': 'Paraphrase candidates', 'aria-activedescendant': state.selected ? domId(state.selected) : null },
     ...[...groups].flatMap(([q, cs]) => [
       h('div', { class: 'seed', role: 'presentation', 'data-question': q }, h('span', { class: 'qid' }, q), h('span', {}, a.seeds[q] ?? '')),
       ...cs.map((c) => candidateRow(c, tau)),
@@ -155,6 +169,9 @@ function render(): void {
     document.getElementById(state.selected ? domId(state.selected) : '')?.scrollIntoView({ block: 'nearest' });
   });
 }
+
+// On the document, not the list: a key pressed while the list is being re-rendered must not be lost.
+document.addEventListener('keydown', onKey);
 
 connect((m) => {
   if (m.type === 'augment/state' && m.augmentation && typeof m.augmentation === 'object') {

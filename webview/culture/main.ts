@@ -321,7 +321,7 @@ connect((m) => {
     if (ctx.report) render();
     else {
       const status = document.getElementById('status');
-      if (status) status.textContent = ctx.runs.length ? 'Choose a culture run to open.' : 'No culture runs yet: run a culture experiment (Alignment Studio: Run Culture Experiment).';
+      if (status) status.textContent = ctx.runs.length ? 'Choose a culture run to open.' : 'No culture runs yet: run a culture experiment (Alignment Studio: Evaluate Cultures).';
       app.setAttribute('aria-busy', 'false');
     }
   } else if (m.type === 'culture/loading' && typeof m.label === 'string') {

@@ -63,7 +63,7 @@ async function reachable(endpoints: LiveEndpoint[], file: vscode.Uri, s: Culture
 }
 
 /**
- * "Run Culture Experiment": the estimate (confirm), then the run on the engine with a cancellable progress
+ * "Evaluate Cultures (Culture Experiment)": the estimate (confirm), then the run on the engine with a cancellable progress
  * notification, then the Culture dashboard. Returns the run folder (or undefined when nothing ran).
  */
 export async function runCultureExperiment(s: CultureServices, fileArg?: unknown, options: CultureCommandOptions = {}): Promise<vscode.Uri | undefined> {

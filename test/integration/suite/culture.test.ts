@@ -45,7 +45,7 @@ describe('CultureLLM in VS Code', function () {
     assert.equal(vscode.workspace.getConfiguration('alignmentStudio.augment').inspect('tau')?.defaultValue, null);
   });
 
-  it('Run Culture Experiment runs the example offline on the engine and opens the dashboard on the run', async () => {
+  it('Evaluate Cultures runs the example offline on the engine and opens the dashboard on the run', async () => {
     const t0 = Date.now();
     const run = await vscode.commands.executeCommand<vscode.Uri>('alignmentStudio.runCultureExperiment', experiment, { confirm: false });
     assert.ok(run, 'a run folder');
