@@ -22,6 +22,10 @@ import { runForPersona, type RunForPersonaArgs } from './host/run/runForPersona'
 import { SelectionService } from './host/selection/SelectionService';
 import { selectPersonaCommand, selectQuestionCommand } from './host/selection/selectPersonaCommand';
 import { templateEditorSupport } from './host/templates/templateEditorSupport';
+import { requireTrust } from './host/workspaceTrust';
+import { AugmentReviewPanel } from './host/culture/AugmentReviewPanel';
+import { CultureDashboardPanel } from './host/culture/CultureDashboardPanel';
+import { augmentSeeds, exportFineTuneDataCommand, reviewAugmentation, runCultureExperiment, type CultureCommandOptions } from './host/culture/cultureCommands';
 
 /** What `activate` returns: used by the integration tests and by other extensions. */
 export interface AlignmentStudioApi {
@@ -47,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
   const answers = new AnswersDocumentProvider();
   const runLenses = new RunForPersonaCodeLensProvider(selection);
   const batch = new BatchService(keys, log);
+  const culture = { extensionUri: uri, keys, log };
 
   context.subscriptions.push(
     log,
@@ -83,6 +88,15 @@ export function activate(context: vscode.ExtensionContext): AlignmentStudioApi {
     }),
     vscode.window.registerWebviewPanelSerializer(PreviewPanel.viewType, { deserializeWebviewPanel: async (panel) => PreviewPanel.revive(panel, uri, log, selection) }),
     vscode.window.registerWebviewPanelSerializer(ResultsPanel.viewType, { deserializeWebviewPanel: async (panel) => ResultsPanel.revive(panel, uri, log) }),
+    vscode.commands.registerCommand('alignmentStudio.runCultureExperiment', (file?: unknown, options?: CultureCommandOptions) => (requireTrust('Running a culture experiment', log) ? runCultureExperiment(culture, file, options) : undefined)),
+    vscode.commands.registerCommand('alignmentStudio.openCultureDashboard', (run?: unknown) => CultureDashboardPanel.show(uri, log, run).then(() => undefined)),
+    vscode.commands.registerCommand('alignmentStudio.augmentSeeds', (file?: unknown, options?: CultureCommandOptions) => (requireTrust('Augmenting seeds', log) ? augmentSeeds(culture, file, options) : undefined)),
+    vscode.commands.registerCommand('alignmentStudio.reviewAugmentation', (target?: unknown) => (requireTrust('Reviewing augmentation (it writes the decisions file)', log) ? reviewAugmentation(culture, target) : undefined)),
+    vscode.commands.registerCommand('alignmentStudio.exportFineTuneData', (file?: unknown, options?: CultureCommandOptions) => (requireTrust('Exporting fine-tuning data', log) ? exportFineTuneDataCommand(culture, file, options) : undefined)),
+    // Not in the palette: lets tests read what the culture panels show.
+    vscode.commands.registerCommand('alignmentStudio.culture.state', () => ({ dashboard: CultureDashboardPanel.snapshot(), review: AugmentReviewPanel.snapshot() })),
+    vscode.window.registerWebviewPanelSerializer(CultureDashboardPanel.viewType, { deserializeWebviewPanel: async (panel) => CultureDashboardPanel.revive(panel, uri, log) }),
+    vscode.window.registerWebviewPanelSerializer(AugmentReviewPanel.viewType, { deserializeWebviewPanel: async (panel) => AugmentReviewPanel.revive(panel, uri, log) }),
   );
 
   // Not awaited: a notification, only when a run was interrupted by a crash or a reload (never in Restricted Mode:

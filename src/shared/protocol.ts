@@ -36,7 +36,7 @@ export interface NoticeMessage {
 // ---- Panel messages -------------------------------------------------------------------------------------
 // (the preview and results sections are defined by their features)
 
-export type PanelKind = 'preview' | 'results';
+export type PanelKind = 'preview' | 'results' | 'culture' | 'augment';
 
 /** The JSON a webview keeps across reloads (setState) and the serializer hands back. */
 export interface PersistedPanelState {
@@ -201,3 +201,70 @@ export function parsePreviewFromWebview(m: unknown): PreviewFromWebview | undefi
       return undefined;
   }
 }
+
+// ---- Culture dashboard (issue #14) -----------------------------------------------------------------------
+// Host → webview: `culture/report` (a culture run's scored report, after `ready` and after `openRun`), `culture/runs`
+// (the culture runs of the workspace, for the pickers), `culture/loading`, `notice`. The drill-down to a question
+// needs no request (the report holds both distributions); comparing two sides of any two runs does.
+import type { CultureComparison, CultureReport } from '../core/culture/cultureReportTypes';
+
+export interface CultureRunSummary {
+  label: string;
+  uri: string;
+  runId: string;
+  experimentName: string;
+  createdAt: string;
+  recorded: boolean;
+  status?: string;
+  models: string[];
+  templates: string[];
+}
+export interface CultureReportMessage { type: 'culture/report'; report: CultureReport; runUri?: string; standalone?: boolean }
+export interface CultureRunsMessage { type: 'culture/runs'; runs: CultureRunSummary[] }
+export interface CultureLoadingMessage { type: 'culture/loading'; label: string }
+export type CultureToWebview = CultureReportMessage | CultureRunsMessage | CultureLoadingMessage | NoticeMessage;
+
+/** One side of a comparison: a model under a template pattern, in a run. */
+export interface CultureSideRef { runUri: string; model: string; template: string }
+export interface CultureRequests {
+  openRun: { params: { uri: string }; result: null };
+  /** Paired deltas b − a per culture and metric (the two sides may come from two runs). */
+  compare: { params: { a: CultureSideRef; b: CultureSideRef }; result: CultureComparison };
+  /** Save a table (csv/json), the whole report (json) or the self-contained HTML report; the saved path or null. */
+  export: { params: { format: 'csv' | 'json' | 'html'; table?: string }; result: string | null };
+}
+
+/** What the culture dashboard persists (inside PersistedPanelState.data). */
+export interface CulturePanelState {
+  runUri?: string;
+  tab?: 'overview' | 'questions' | 'compare';
+  metric?: 'jsd' | 'wasserstein' | 'accuracy';
+  culture?: string;
+  questionId?: string;
+  sortKey?: string;
+  compareA?: CultureSideRef;
+  compareB?: CultureSideRef;
+}
+
+// ---- Augmentation review (issue #14) ---------------------------------------------------------------------
+// Host → webview: `augment/state` (the decisions file as it is on disk now, τ applied). Webview → host: requests
+// `decide` and `undo`, each answered with the new state after the file was written.
+import type { AugmentationFile, ReviewProgress } from '../core/culture/augmentationTypes';
+
+export interface AugmentStateMessage {
+  type: 'augment/state';
+  /** Workspace-relative path of the decisions file, and its URI (what the webview saves to reopen it). */
+  file: string;
+  fileUri: string;
+  augmentation: AugmentationFile;
+  progress: ReviewProgress;
+  tau: number;
+  /** The candidate the last undo restored (to select it). */
+  undone?: string;
+}
+export type AugmentToWebview = AugmentStateMessage | NoticeMessage;
+export interface AugmentRequests {
+  decide: { params: { id: string; action: 'accept' | 'reject' | 'reset'; edited?: string }; result: AugmentStateMessage };
+  undo: { params: Record<string, never>; result: AugmentStateMessage };
+}
+export interface AugmentPanelState { fileUri?: string; selected?: string; filter?: 'all' | 'pending' | 'passed' | 'failed' }

@@ -14,7 +14,12 @@ export type AnswerMode =
   /** A reasoning paragraph, then the answer on the last line (anthropological prompting). */
   | 'reasoning'
   /** `options.text` verbatim. */
-  | 'fixed';
+  | 'fixed'
+  /**
+   * A number on the scale the prompt states (its first two numbers, as in CultureLLM's "Give me the answer from 1 to
+   * 4: …" in any language), stable per system + user prompt and choice index.
+   */
+  | 'scale';
 
 export interface FakeServerOptions {
   /** Response latency in ms (a number, or [min, max] uniformly). */
@@ -43,6 +48,10 @@ export interface FakeServerOptions {
    * test can check that every stored answer belongs to its own request (not a neighbour's, not a stale one).
    */
   echoRequestId?: boolean;
+  /** Length of the `/v1/embeddings` vectors (default 64). */
+  embeddingDims?: number;
+  /** Fixed port to listen on (default: a free one). */
+  port?: number;
   /** Full control: return an action to override the default behaviour for this request. */
   script?: (req: FakeRequest) => FakeAction | undefined;
 }
@@ -62,6 +71,12 @@ export type FakeAction =
   | { kind: 'reset' }
   | { kind: 'hang' }
   | { kind: 'malformed' };
+
+interface EmbeddingsBody {
+  model?: string;
+  input?: string | string[];
+  encoding_format?: 'float' | 'base64';
+}
 
 interface ChatBody {
   model?: string;
@@ -84,6 +99,8 @@ export interface FakeServerStats {
   bodies: ChatBody[];
   /** Distinct values of every request header (lower-case names; content-length left out), e.g. `openai-organization`. */
   headers: Map<string, Set<string>>;
+  /** Texts embedded through `/v1/embeddings`. */
+  embeddings: number;
 }
 
 /** Mulberry32: small, fast, seeded. */
@@ -116,8 +133,39 @@ export function echoedRequestId(reply: string): string | undefined {
   return /\[req ([0-9a-f]{8})\]$/.exec(reply)?.[1];
 }
 
+/**
+ * A deterministic embedding: hashed bag of words (lower case, letters and digits), unit length. Texts sharing most
+ * of their words are close (cosine near 1), unrelated texts are not: enough to test a similarity threshold offline.
+ */
+export function embedText(text: string, dims = 64): number[] {
+  const v = new Array<number>(dims).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const h = stringHash(word);
+    v[h % dims]! += (h >>> 16) & 1 ? 1 : -1;
+  }
+  const norm = Math.sqrt(v.reduce((a, x) => a + x * x, 0)) || 1;
+  return v.map((x) => x / norm);
+}
+
+/**
+ * The fake's paraphrases of a seed question: rewordings that keep its words (similar embeddings), and as the third
+ * one an unrelated question (a candidate a similarity threshold must reject).
+ */
+export function paraphrases(seed: string, k: number): string[] {
+  const core = seed.replace(/^Do you agree with\s+/i, '').replace(/[.?\s]+$/, '');
+  const forms = [
+    `To what extent do you agree with the statement: ${core}?`,
+    `How much do you agree that ${core}?`,
+    'What is your favourite colour?',
+    `Would you say you agree with this: ${core}?`,
+    `Please tell me whether you agree: ${core}?`,
+    `Thinking about it, do you agree with ${core}?`,
+  ];
+  return Array.from({ length: k }, (_, i) => `${i + 1}. ${i < forms.length ? forms[i] : `${forms[i % forms.length]} (${i + 1})`}`);
+}
+
 export class FakeOpenAIServer {
-  readonly stats: FakeServerStats = { requests: 0, ok: 0, faults: {}, authorizations: new Set(), nValues: [], bodies: [], headers: new Map() };
+  readonly stats: FakeServerStats = { requests: 0, ok: 0, faults: {}, authorizations: new Set(), nValues: [], bodies: [], headers: new Map(), embeddings: 0 };
   keepBodies = false;
   private server: http.Server | undefined;
   private readonly sockets = new Set<Socket>();
@@ -147,7 +195,7 @@ export class FakeOpenAIServer {
       this.sockets.add(s);
       s.on('close', () => this.sockets.delete(s));
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(this.options.port ?? 0, '127.0.0.1', resolve));
     return this;
   }
 
@@ -178,6 +226,10 @@ export class FakeOpenAIServer {
         if (!seen) stats.headers.set(name, (seen = new Set()));
         for (const v of Array.isArray(value) ? value : [value]) seen.add(v);
       }
+      if (req.url?.endsWith('/embeddings') && req.method === 'POST') {
+        this.handleEmbeddings(raw, req, res);
+        return;
+      }
       if (!req.url?.endsWith('/chat/completions') || req.method !== 'POST') {
         res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":{"message":"not found"}}');
         return;
@@ -199,6 +251,38 @@ export class FakeOpenAIServer {
       if (delay > 0) setTimeout(act, delay);
       else act();
     });
+  }
+
+  /** `POST /v1/embeddings`: deterministic vectors (see embedText); faults and scripts apply as for chat requests. */
+  private handleEmbeddings(raw: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+    let body: EmbeddingsBody;
+    try {
+      body = JSON.parse(raw) as EmbeddingsBody;
+    } catch {
+      res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"bad json"}}');
+      return;
+    }
+    const inputs = typeof body.input === 'string' ? [body.input] : Array.isArray(body.input) ? body.input : null;
+    if (!inputs || !inputs.every((x) => typeof x === 'string')) {
+      res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":{"message":"input must be a string or a list of strings"}}');
+      return;
+    }
+    this.stats.embeddings += inputs.length;
+    const action = this.options.script?.({ index: this.stats.requests, body: { model: body.model, messages: inputs.map((content) => ({ role: 'input', content })) }, attempt: 1, authorization: req.headers.authorization }) ?? this.pickAction();
+    const act = (): void => {
+      if (action.kind !== 'ok') return this.respond(res, {}, action);
+      this.stats.ok++;
+      const data = inputs.map((text, index) => {
+        const v = embedText(text, this.options.embeddingDims ?? 64);
+        const embedding = body.encoding_format === 'base64' ? Buffer.from(new Float32Array(v).buffer).toString('base64') : v;
+        return { object: 'embedding', index, embedding };
+      });
+      const tokens = inputs.reduce((a, t) => a + Math.ceil(t.length / 4), 0);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ object: 'list', data, model: body.model ?? 'fake-embed', usage: { prompt_tokens: tokens, total_tokens: tokens } }));
+    };
+    const delay = this.latency();
+    if (delay > 0) setTimeout(act, delay);
+    else act();
   }
 
   private latency(): number {
@@ -281,8 +365,17 @@ export class FakeOpenAIServer {
   private answer(body: ChatBody, choice: number): string {
     const messages = body.messages ?? [];
     const lastUser = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+    const para = /Write (\d+) different paraphrases[^\n]*\n\s*Question: ([^\n]+)/.exec(lastUser);
+    if (para) return paraphrases(para[2]!.trim(), Number(para[1])).join('\n');
     const k = ((stringHash(lastUser) + choice) % 4) + 1;
     switch (this.options.mode ?? 'number') {
+      case 'scale': {
+        const [lo, hi] = (lastUser.match(/\d+/g) ?? ['1', '4']).map(Number);
+        const min = lo ?? 1;
+        const max = hi !== undefined && hi > min ? hi : min + 3;
+        const system = messages.find((m) => m.role === 'system')?.content ?? '';
+        return String(min + ((stringHash(`${system}\n${lastUser}`) + choice) % (max - min + 1)));
+      }
       case 'echo':
         return lastUser;
       case 'fixed':

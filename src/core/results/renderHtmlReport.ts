@@ -12,7 +12,7 @@ export interface HtmlReportParts {
 }
 
 // Outside VS Code no --vscode-* variables exist: these defaults (light, and dark by the OS setting) stand in.
-const THEME_FALLBACK = `:root{--vscode-font-family:system-ui,-apple-system,"Segoe UI",sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:ui-monospace,Menlo,Consolas,monospace;--vscode-editor-font-size:12px;
+export const THEME_FALLBACK = `:root{--vscode-font-family:system-ui,-apple-system,"Segoe UI",sans-serif;--vscode-font-size:13px;--vscode-editor-font-family:ui-monospace,Menlo,Consolas,monospace;--vscode-editor-font-size:12px;
 --vscode-foreground:#3b3b3b;--vscode-editor-background:#ffffff;--vscode-descriptionForeground:#717171;--vscode-focusBorder:#005fb8;--vscode-widget-border:#e5e5e5;
 --vscode-textBlockQuote-background:#f2f2f2;--vscode-errorForeground:#d13438;--vscode-charts-blue:#1a85ff;--vscode-charts-orange:#d18616;--vscode-charts-green:#388a34;
 --vscode-charts-red:#e51400;--vscode-charts-purple:#652d90;--vscode-charts-yellow:#bf8803;--vscode-charts-lines:rgba(0,0,0,.2);--vscode-button-background:#005fb8;--vscode-button-foreground:#fff;

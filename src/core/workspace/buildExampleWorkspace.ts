@@ -81,7 +81,8 @@ export function buildExampleWorkspace(options: ExampleOptions): Map<string, stri
   files.set(PERSONAS_FILE, personas.map((p) => JSON.stringify(p)).join('\n') + '\n');
 
   for (const name of readdirSync(promptsDir).sort()) {
-    if (name.endsWith('.hbs')) files.set(`prompts/${name}`, read(path.join(promptsDir, name)));
+    // The CultureLLM templates (culture.*, paraphrase.*) belong to examples/culturellm, not to this survey example.
+    if (name.endsWith('.hbs') && !/^(culture|paraphrase)\./.test(name)) files.set(`prompts/${name}`, read(path.join(promptsDir, name)));
   }
   const partialsDir = path.join(promptsDir, 'partials');
   for (const name of readdirSync(partialsDir).sort()) {
