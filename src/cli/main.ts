@@ -18,8 +18,9 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return command ? 0 : 2;
   }
-  // `run` stops gracefully on the first Ctrl-C (and exits 130 itself); the other commands stop at once with 130.
-  if (command !== 'run') process.once('SIGINT', () => process.exit(130));
+  // `run`, `batch`, `culture` and `augment` stop gracefully on the first Ctrl-C (and exit 130 themselves); the other
+  // commands stop at once with 130.
+  if (!['run', 'batch', 'culture', 'augment'].includes(command)) process.once('SIGINT', () => process.exit(130));
   // Loaded on demand so `--help` and the other commands start fast.
   if (command === 'run') return (await import('./run')).runCommand(argv.slice(1));
   if (command === 'export') return (await import('./export')).exportCommand(argv.slice(1));

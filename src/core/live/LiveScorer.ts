@@ -362,14 +362,11 @@ export class LiveScorer {
     else if (!p) r = 'noRespondent';
     else {
       const s = p.answers[q.id];
-      if (s === null || s === undefined || !Number.isInteger(s) || s < 1 || s > q.n) r = 'missingSurveyAnswer';
-      else {
-        r = s;
-        if (st.sameAnswerFilter && this.input.twins) {
-          const twin = this.twinByKey.get(respondentKey(p.values.en ?? Object.values(p.values)[0]!)) ?? null;
-          if (twin && twin.answers[q.id] === s) r = 'sameAnswer';
-        }
-      }
+      // The same-answer test before the missing-answer test, as scoring (filterItems.ts) and the authors' scripts.
+      const twin = st.sameAnswerFilter && this.input.twins ? (this.twinByKey.get(respondentKey(p.values.en ?? Object.values(p.values)[0]!)) ?? null) : null;
+      if (twin && (twin.answers[q.id] ?? null) === (s ?? null)) r = 'sameAnswer';
+      else if (s === null || s === undefined || !Number.isInteger(s) || s < 1 || s > q.n) r = 'missingSurveyAnswer';
+      else r = s;
     }
     ps.survey[q.index] = r;
     return r;

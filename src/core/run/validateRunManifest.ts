@@ -7,7 +7,7 @@ import type { RunManifest } from '../experiment';
 
 type Path = (string | number)[];
 
-const STATUSES = ['running', 'completed', 'cancelled', 'failed'];
+const STATUSES = ['running', 'completed', 'cancelled', 'failed', 'stopped'];
 
 function fieldOf(path: Path): string {
   return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i === 0 ? p : `.${p}`)).join('') || 'manifest';
@@ -75,8 +75,10 @@ export function validateRunManifest(value: unknown, text: string, file: string):
   if (!Array.isArray(exp.conditions)) fail([...e, 'conditions'], 'not a run manifest (no "experiment" with "conditions")');
   string([...e, 'name']);
   string([...e, 'description'], true);
-  string([...e, 'survey']);
-  string([...e, 'personas']);
+  // A culture run (`kind: "culture"`, src/core/culture/) asks cultures, not personas: it names no survey or personas file.
+  const culture = get(['kind']) === 'culture';
+  string([...e, 'survey'], culture);
+  string([...e, 'personas'], culture);
   number([...e, 'samples'], true, 1);
   if (get([...e, 'questions']) !== 'all') strings([...e, 'questions']);
   list([...e, 'variants'], true).forEach((_, i) => number([...e, 'variants', i], true, 0));
