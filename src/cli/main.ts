@@ -1,7 +1,7 @@
 // `alignment-studio <command>`: the headless entry point, reusing core/ (commands are added by the features).
 const USAGE = `usage: alignment-studio <run|score|export|batch> [options]
   run <experiment.json>     run an experiment
-  batch <export|submit|status|import|cancel> <experiment.json>
+  batch <estimate|export|submit|status|import|cancel> <experiment.json>
                             run it through the OpenAI Batch API or vLLM run_batch
   score <run-dir>           score a run (or --completions <dir> --survey <csv>)
   export <run-dir>          export results`;
