@@ -2,7 +2,7 @@
 // Exit codes are the same for every command (src/cli/exitCodes.ts): 0 ok, 1 failures, 2 bad input or usage, 130 interrupted.
 const USAGE = `usage: alignment-studio <run|score|export|batch|culture|augment|finetune-data> [options]   (<command> --help for its options)
   run <experiment.json>     run an experiment
-  batch <export|submit|status|import|cancel> <experiment.json>
+  batch <estimate|export|submit|status|import|cancel> <experiment.json>
                             run it through the OpenAI Batch API or vLLM run_batch
   score <run-dir>           score a run (or --completions <dir> --survey <csv>)
   export <run-dir>          export results

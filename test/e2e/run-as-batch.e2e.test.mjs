@@ -1,7 +1,8 @@
 // Batch run through the UI: Run Experiment → the estimate dialog offers Run Live / Run as Batch with the price and
 // duration of each → Run as Batch → the batch is submitted to a fake OpenAI Batch endpoint → the window is reloaded
 // while it is still running → the pending batch is found again, polled, imported, and the results open.
-// Screenshots: test-results/batch-*.png.
+// Screenshots: test-results/batch-*.png. Named to sort after foundation.e2e, whose first palette command fails
+// whenever another E2E file runs before it (any file; seen with a copy of newcomer.e2e too).
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
