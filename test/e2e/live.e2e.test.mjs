@@ -90,13 +90,13 @@ test('a live model: the panel redraws the delta and its confidence sequence as p
   await dialog.locator('.monaco-button', { hasText: /^Run$/ }).first().click();
   const view = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
   // Mid-run: several personas in the sequence, the run still going.
-  const progress = view.locator('#live-progress', { hasText: /^([5-9]|1\d) of 50 personas in the sequence/ });
+  const progress = view.locator('#live-progress', { hasText: /^(1[5-9]|2[0-4]) of 50 personas in the sequence/ });
   await progress.waitFor({ timeout: 120000 });
   const text = (await progress.textContent()) ?? '';
   assert.doesNotMatch(text, /run (completed|stopped)/);
   await wb.screenshot('live-running');
   const first = (await view.locator('#live-interval').textContent()) ?? '';
-  await view.locator('#live-progress', { hasText: /^(2\d|1[5-9]) of 50 personas/ }).waitFor({ timeout: 120000 });
+  await view.locator('#live-progress', { hasText: /^(2[5-9]|3\d) of 50 personas/ }).waitFor({ timeout: 120000 });
   const later = (await view.locator('#live-interval').textContent()) ?? '';
   console.log(`[live] ${text}\n[live]   ${first}\n[live]   ${later}`);
   assert.notEqual(later, first, 'the interval moved as personas came in');

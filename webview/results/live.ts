@@ -133,7 +133,10 @@ function update(m: ResultsLiveMessage): void {
     dom.delta.textContent = deltaText;
     dom.delta.className = `headline-value ${fin(d.delta) && d.delta < 0 ? 'loss' : 'gain'}`;
     const level = seq ? `${+((1 - seq.alpha) * 100).toFixed(2)}%` : '95%';
-    const cs = seq && fin(seq.lo) ? `${level} confidence sequence [${signedPts(seq.lo, 2)}, ${signedPts(seq.hi, 2)}] (anytime-valid, ${seq.method})` : 'confidence sequence: waiting for the first complete persona';
+    const from = trustedFrom(m);
+    const cs = !seq || !fin(seq.lo) ? 'confidence sequence: waiting for the first complete persona'
+      : seq.personas < from ? `confidence sequence: from ${from} personas on (${seq.method}, asymptotic)`
+        : `${level} confidence sequence [${signedPts(seq.lo, 2)}, ${signedPts(seq.hi, 2)}] (anytime-valid, ${seq.method})`;
     const ci = fin(d.ciLow) ? ` · bootstrap CI [${signedPts(d.ciLow, 2)}, ${signedPts(d.ciHigh, 2)}] (valid only at a fixed size)` : '';
     dom.interval.textContent = `${cs}${ci} · hard ${signedPts(s.headline.hard, 2)} · ${fmtCount(s.headline.items)} paired items`;
   }
@@ -157,16 +160,24 @@ function update(m: ResultsLiveMessage): void {
     : '';
   if (dom.chart && seq) {
     const tr = seq.trajectory.filter((p) => fin(p.lo) && fin(p.hi));
+    const from = trustedFrom(m);
+    const band = tr.filter((p) => p.personas >= from);
     const c = dom.chart;
     c.data.labels = tr.map((p) => p.personas);
-    c.data.datasets[0]!.data = tr.map((p) => ({ x: p.personas, y: p.lo * 100 }));
-    c.data.datasets[1]!.data = tr.map((p) => ({ x: p.personas, y: p.hi * 100 }));
+    c.data.datasets[0]!.data = band.map((p) => ({ x: p.personas, y: p.lo * 100 }));
+    c.data.datasets[1]!.data = band.map((p) => ({ x: p.personas, y: p.hi * 100 }));
     c.data.datasets[2]!.data = tr.map((p) => ({ x: p.personas, y: fin(p.estimate) ? p.estimate * 100 : null }));
     c.data.datasets[3]!.data = tr.length ? [{ x: tr[0]!.personas, y: 0 }, { x: tr.at(-1)!.personas, y: 0 }] : [];
     c.update('none');
   }
   const painted: ResultsPaintedMessage = { type: 'results/painted', kind: 'live', runUri: m.runUri, records: s.records, delta: deltaText, stop: s.stop ? `${s.stop.rule}: ${s.stop.reason}` : null };
   requestAnimationFrame(() => post(painted));
+}
+
+/** The asymptotic sequence is only trusted from `minPersonas` on (the exact one from the first persona). */
+function trustedFrom(m: ResultsLiveMessage): number {
+  const seq = m.live.sequence;
+  return seq?.method === 'normal-mixture' ? (m.live.rules?.minPersonas ?? 20) : 1;
 }
 
 function describeRules(r: NonNullable<ResultsLiveMessage['live']['rules']>): string {

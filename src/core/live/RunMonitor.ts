@@ -71,7 +71,9 @@ const MAX_POINTS = 400;
 export class RunMonitor {
   readonly scorer: LiveScorer;
   readonly rules: ResolvedStopRules | null;
-  private readonly cs: RatioConfidenceSequence | null;
+  private cs: RatioConfidenceSequence | null;
+  /** Why the sequence was given up (see admit). */
+  csError: string | undefined;
   private readonly order: readonly string[];
   private next = 0;
   private readonly trajectory: SequencePoint[] = [];
@@ -130,7 +132,15 @@ export class RunMonitor {
     while (this.next < this.order.length) {
       const p = this.scorer.paired(this.order[this.next]!);
       if (!p.complete) break;
-      this.cs.add(p.sum, p.count);
+      try {
+        this.cs.add(p.sum, p.count);
+      } catch (e) {
+        // A persona outside the sequence's bounds (cannot happen with a plan's a priori bound): stop trusting the
+        // sequence rather than the run; the interval rules then never fire.
+        this.csError = e instanceof Error ? e.message : String(e);
+        this.cs = null;
+        return;
+      }
       this.next++;
       const { lo, hi } = this.cs.interval();
       this.trajectory.push({ personas: this.cs.n, estimate: this.cs.estimate(), lo, hi });

@@ -57,7 +57,7 @@ export async function estimateEarlyStop(prepared: PreparedRun, options: Estimate
       // an unreadable folder: the run itself will say so
     }
   }
-  const add = (r: Omit<ResponseRecord, 'hash' | 'model' | 'lang' | 't'>, source: string): void => {
+  const add = (r: Omit<ResponseRecord, 'hash' | 'model' | 'lang' | 't'> & { hash?: string }, source: string): void => {
     if (scorer.add(r)) sources.add(source);
   };
   const allReplay = spec.conditions.every((c) => indexes.has(c.model));
@@ -71,7 +71,10 @@ export async function estimateEarlyStop(prepared: PreparedRun, options: Estimate
         for (const q of experiment.plan.questions) {
           for (const variant of variantsFor(q, spec, c.lang)) {
             const replies = index.get(c.lang, values, q.id, variant);
-            for (let s = 0; s < spec.samples; s++) add({ condition: c.id, personaId: persona.id, questionId: q.id, variant, sample: s, text: replies?.[s] ?? null }, 'recorded answers');
+            // Stands in for the request hash: two variants with the same text render the same prompt, and the run
+            // (like its reader) keeps only the first of two records with one hash.
+            const prompt = `${c.id}\u0000${persona.id}\u0000${q.id}\u0000${q.variants[c.lang]?.[variant] ?? variant}`;
+            for (let s = 0; s < spec.samples; s++) add({ hash: `${prompt}\u0000${s}`, condition: c.id, personaId: persona.id, questionId: q.id, variant, sample: s, text: replies?.[s] ?? null }, 'recorded answers');
           }
         }
       }
@@ -83,7 +86,7 @@ export async function estimateEarlyStop(prepared: PreparedRun, options: Estimate
       const index = indexes.get(item.model.id);
       const replies = index && item.personaValues ? index.get(item.lang, item.personaValues, item.questionId, item.variant) : undefined;
       for (const s of item.samples) {
-        const base = { condition: item.condition, personaId: item.personaId, questionId: item.questionId, variant: item.variant, sample: s.sample };
+        const base = { hash: s.hash, condition: item.condition, personaId: item.personaId, questionId: item.questionId, variant: item.variant, sample: s.sample };
         if (index) add({ ...base, text: replies?.[s.sample] ?? null }, 'recorded answers');
         else if (resumed.has(s.hash)) add({ ...base, text: resumed.get(s.hash)! }, 'answers of this run so far');
         else {

@@ -6,7 +6,7 @@ import { createAnswerParser } from './createAnswerParser';
 import { createOpenAICompleter, type KeyLookup } from './createOpenAICompleter';
 import { createReplayCompleter } from './createReplayCompleter';
 import type { PreparedRun } from './prepareRun';
-import { readResponsesFile } from './readRun';
+import { readResponses } from './readRun';
 import { runRequests, type RunProgress, type RunSummary } from './runRequests';
 import { expandRequestsByPersona, schedulePersonas } from './schedulePersonas';
 import { RunStore } from './RunStore';
@@ -84,7 +84,9 @@ export async function executeRun(prepared: PreparedRun, options: ExecuteRunOptio
         ignoreStop: options.ignoreStop, seed, requestShare: requestShareOf(experiment),
       });
       // A resumed run: its records first, so the sequence, the budget and a stop already taken are as they were.
-      if (prepared.resuming) for (const { record } of readResponsesFile(store.responsesFile).records) monitor.record(record);
+      // Every record, duplicates included (two items with one prompt share a hash): the monitor counts each planned
+      // sample and drops duplicates from scoring itself, as the run reader does.
+      if (prepared.resuming) for (const record of readResponses(store.responsesFile)) monitor.record(record);
       if (options.ignoreStop && store.manifest.stop && !store.manifest.stop.continuedAt) {
         store.updateManifest({ stop: { ...store.manifest.stop, continuedAt: new Date().toISOString() } });
         options.log?.(`continuing past the stop of ${store.manifest.stop.at} (${store.manifest.stop.reason})`);

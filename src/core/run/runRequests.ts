@@ -166,6 +166,8 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
     for (const item of items) {
       if (options.shouldStop?.(pending, false)) {
         halted = true;
+        // The run's earlier answers not reached yet still count as answered.
+        p.done = Math.max(p.done, done.size + p.cached + live);
         return;
       }
       // A run served mostly from the cache would otherwise hold the event loop for its whole length.

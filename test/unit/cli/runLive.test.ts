@@ -19,6 +19,8 @@ before(() => {
   const write = (name: string, stop: unknown) => fs.writeFileSync(path.join(dir, name), JSON.stringify({ ...spec, variants: [0], scoring: { ...spec.scoring, stop } }, null, 2));
   write('width.experiment.json', { maxWidth: 12, minPersonas: 10, method: 'normal-mixture' });
   write('bad.experiment.json', { maxWidth: 'narrow' });
+  // The example as shipped: all 4 variants (62,000 requests; some variants share a prompt, hence a request hash).
+  fs.writeFileSync(path.join(dir, 'decided.experiment.json'), JSON.stringify({ ...spec, name: 'decided' }, null, 2));
 });
 
 const cli = (...args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
@@ -59,4 +61,20 @@ test('a bad stop rule is an input error naming the file, line and field', () => 
   const r = cli('run', 'bad.experiment.json', '--dry-run');
   assert.equal(r.status, 2);
   assert.match(r.stderr, /bad\.experiment\.json:\d+:\d+: "maxWidth" must be a width in points.*\(field "maxWidth"\)/);
+});
+
+test('the example stops once decided; running it again resumes the stopped run and stops at once, asking nothing', () => {
+  const r = cli('run', 'decided.experiment.json', '--quiet');
+  assert.equal(r.status, 0, r.stderr);
+  assert.match(r.stdout, /stopped early \(excludesZero\): decided after (\d+) of 50 personas/);
+  const personas = Number(/decided after (\d+) of 50/.exec(r.stdout)![1]);
+  const runDir = /run: (.+)/.exec(r.stdout)![1]!.trim();
+  const lines = () => fs.readFileSync(path.join(runDir, 'responses.jsonl'), 'utf8').trim().split('\n').length;
+  const held = lines();
+  assert.equal(held, personas * 2 * 31 * 4 * 5, 'whole personas only (the replay answers at once)');
+  const again = cli('run', 'decided.experiment.json', '--quiet');
+  assert.equal(again.status, 0, again.stderr);
+  assert.match(again.stdout, /^resuming run /m);
+  assert.match(again.stdout, new RegExp(`decided after ${personas} of 50 personas`));
+  assert.equal(lines(), held, 'nothing asked again');
 });
