@@ -29,8 +29,11 @@ export class BatchIndex {
   private itemOf = new Int32Array(1024);
   private sampleOf = new Int32Array(1024);
   private idOf = new Int32Array(1024);
+  /** The next reference with the same hash (another item with the identical prompt), or -1. */
+  private nextRefOf = new Int32Array(1024);
   /** Per hash id. */
   private firstRefOf = new Int32Array(1024);
+  private lastRefOf = new Int32Array(1024);
   private done = new Uint8Array(1024);
   private refs = 0;
   private doneCount = 0;
@@ -55,16 +58,20 @@ export class BatchIndex {
         this.itemOf = grow(this.itemOf);
         this.sampleOf = grow(this.sampleOf);
         this.idOf = grow(this.idOf);
+        this.nextRefOf = grow(this.nextRefOf);
       }
       const before = this.hashes.size;
       const id = this.hashes.add(s.hash);
       if (id === before) {
         if (id >= this.firstRefOf.length) {
           this.firstRefOf = grow(this.firstRefOf);
+          this.lastRefOf = grow(this.lastRefOf);
           this.done = grow(this.done);
         }
         this.firstRefOf[id] = ref;
-      }
+      } else this.nextRefOf[this.lastRefOf[id]] = ref;
+      this.lastRefOf[id] = ref;
+      this.nextRefOf[ref] = -1;
       this.itemOf[ref] = i;
       this.sampleOf[ref] = s.sample;
       this.idOf[ref] = id;
@@ -94,6 +101,19 @@ export class BatchIndex {
     const ref = item.firstRef + position;
     const id = this.idOf[ref];
     return { sample: this.sampleOf[ref], hash: hash ?? this.hashes.hashOf(id), id };
+  }
+
+  /**
+   * The other samples planned with the same request hash as sample `position` of `item` (identical prompts of other
+   * items): one batch line answers them all, as one cached answer would.
+   */
+  *sharing(item: IndexedItem, position: number): Generator<{ item: IndexedItem; sample: IndexedSample }> {
+    const first = this.firstRefOf[this.idOf[item.firstRef + position]];
+    for (let ref = first; ref >= 0; ref = this.nextRefOf[ref]) {
+      if (ref === item.firstRef + position) continue;
+      const other = this.items[this.itemOf[ref]];
+      yield { item: other, sample: this.sampleAt(other, ref - other.firstRef) };
+    }
   }
 
   isDone(hash: string): boolean {

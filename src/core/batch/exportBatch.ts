@@ -1,3 +1,4 @@
+import { itemSampleKey } from '../run/readRun';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResponseCache } from '../run/ResponseCache';
@@ -139,7 +140,7 @@ export class BatchExporter {
       run = [];
     };
     for (const s of item.samples) {
-      if (done.has(s.hash) || this.exported.has(s.hash)) {
+      if (done.has(itemSampleKey(item, s.sample)) || this.exported.has(s.hash)) {
         emit();
         continue;
       }

@@ -135,6 +135,8 @@ export function importBatchOutput(files: readonly string[], options: ImportBatch
         }
         store.append(recordOf(item, s, texts[i], parse, inTok, outTok, cost, got));
         report.imported++;
+        // Items with the identical prompt (the export sends it once) get the same answer, as from the cache (no cost).
+        for (const twin of index.sharing(item, position + i)) store.append({ ...recordOf(twin.item, twin.sample, texts[i], parse, 0, 0, 0, got), cached: true });
       }
     }
   }

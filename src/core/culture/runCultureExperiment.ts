@@ -4,7 +4,7 @@ import type { ConditionSpec, ExperimentSpec } from '../experiment';
 import { createOpenAICompleter, type KeyLookup } from '../run/createOpenAICompleter';
 import { estimateRun, type RunEstimate, type TokenCounter } from '../run/estimateRun';
 import { newRunId, ResumeError } from '../run/prepareRun';
-import { readResponses } from '../run/readRun';
+import { readResponses, sampleKey } from '../run/readRun';
 import { ResponseCache } from '../run/ResponseCache';
 import { runRequests, type RunProgress, type RunSummary } from '../run/runRequests';
 import { isRunLocked, listIdleRuns, readManifest, RESPONSES_FILE, RunStore } from '../run/RunStore';
@@ -90,7 +90,7 @@ export function prepareCultureRun(exp: OpenedCultureExperiment, options: Prepare
     runId = best?.id;
   }
   const done = new Set<string>();
-  if (runId) for (const r of readResponses(path.join(runsDir, runId, RESPONSES_FILE))) if (r.text !== null) done.add(r.hash);
+  if (runId) for (const r of readResponses(path.join(runsDir, runId, RESPONSES_FILE))) if (r.text !== null) done.add(sampleKey(r));
   const cache = ResponseCache.scan([runsDir, ...(options.cacheDirs ?? [])], runId);
   const estimate = estimateRun(expandCultureRequests(exp), options.countTokens ?? ((t) => Math.ceil(t.length / 4)), done, cache);
   return {

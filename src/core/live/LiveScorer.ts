@@ -62,7 +62,7 @@ export interface LiveHeadline {
 }
 
 export interface LiveScores {
-  /** Records read (duplicates by request hash dropped, the first one wins, as the run reader does). */
+  /** Records read (one per sample: the first answer wins, a failure is replaced by a later answer, as the run reader does). */
   records: number;
   samplesPlanned: number;
   personasPlanned: number;
@@ -120,6 +120,8 @@ interface PersonaState {
   planned: number;
   /** Planned samples seen (see `add`). */
   samplesSeen: Set<number>;
+  /** Per sample (the key of samplesSeen): whether the record kept for it is an answer (true) or a failure (false). */
+  recorded: Map<number, boolean>;
   /** Upper bound of its paired items, from the survey alone (the confidence sequence's bound). */
   maxPaired: number;
 }
@@ -152,7 +154,6 @@ export class LiveScorer {
   /** Parsed answers by condition, question and reply text (replies repeat a lot: "2", "(3) Agree"). */
   private readonly parseCaches: Map<string, number | null>[][];
   private readonly contexts: ParseContext[][];
-  private readonly seen = new Set<string>();
   private readonly pa: number;
   private readonly pb: number;
   private readonly common: boolean;
@@ -213,7 +214,7 @@ export class LiveScorer {
   }
 
   /**
-   * Adds one record; returns false when it is not scored: a duplicate request hash (the first record wins, as in the
+   * Adds one record; returns false when it is not scored: the sample already has an answer (as in the
    * run reader) or an unknown condition/question.
    */
   add(r: LiveRecord): boolean {
@@ -231,12 +232,21 @@ export class LiveScorer {
         this.completedQueue.push(ps.id);
       }
     }
-    if (r.hash !== undefined) {
-      if (this.seen.has(r.hash)) return false;
-      this.seen.add(r.hash);
-    }
-    this.records++;
+    // One record per sample, the first answer wins (a failure is replaced by a later answer), as the run reader does.
+    const kept = ps.recorded.get(sampleKey);
+    if (kept === true || (kept === false && r.text === null)) return false;
     const key = q.index * 4096 + r.variant;
+    if (kept === false) {
+      const slot = ps.slots.get(key)!;
+      const it = slot.items[ci]!;
+      it.answers[it.idx.indexOf(r.sample)] = this.parse(ci, q, r.text);
+      ps.recorded.set(sampleKey, true);
+      this.rescoreItem(ci, slot, it);
+      this.resettle(slot);
+      return true;
+    }
+    ps.recorded.set(sampleKey, r.text !== null);
+    this.records++;
     let slot = ps.slots.get(key);
     if (!slot) ps.slots.set(key, (slot = { persona: ps, q, variant: r.variant, items: new Array(this.conditions.length), pairedSoft: null, pairedHard: null }));
     let it = slot.items[ci];
@@ -326,7 +336,7 @@ export class LiveScorer {
     if (!s) {
       s = {
         id: personaId, persona: this.personaById.get(personaId), survey: [], slots: new Map(), kept: new Int32Array(this.conditions.length),
-        pairedSoft: 0, pairedHard: 0, pairedCount: 0, received: 0, samplesSeen: new Set(), planned: this.personaById.has(personaId) ? this.plannedPerPersona : 0, maxPaired: 0,
+        pairedSoft: 0, pairedHard: 0, pairedCount: 0, received: 0, samplesSeen: new Set(), recorded: new Map(), planned: this.personaById.has(personaId) ? this.plannedPerPersona : 0, maxPaired: 0,
       };
       this.states.set(personaId, s);
       const plan = this.input.plan;

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors';
 import type { ResponseRecord, RunManifest } from '../experiment';
-import { readResponses } from './readRun';
+import { readResponses, sampleKey } from './readRun';
 import { assertRunDir, openRunFile, readRunFile, writeJsonAtomic, writeRunFile } from './runFiles';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -71,10 +71,10 @@ export class RunStore {
     return new RunStore(dir, manifest, options);
   }
 
-  /** Hashes of the requests this run already answered successfully (failed ones are asked again). */
-  completedHashes(): Set<string> {
+  /** The samples (sampleKey) this run already answered successfully (failed ones are asked again). */
+  completedSamples(): Set<string> {
     const done = new Set<string>();
-    for (const r of readResponses(this.responsesFile)) if (r.text !== null) done.add(r.hash);
+    for (const r of readResponses(this.responsesFile)) if (r.text !== null) done.add(sampleKey(r));
     return done;
   }
 

@@ -1,3 +1,4 @@
+import { itemSampleKey } from './readRun';
 import type { ModelSpec } from '../experiment';
 import type { ResponseCache } from './ResponseCache';
 import type { WorkItem } from './WorkItem';
@@ -36,7 +37,7 @@ export function estimateRun(items: Iterable<WorkItem>, countTokens: TokenCounter
     e.samples += item.samples.length;
     let missing = 0;
     for (const s of item.samples) {
-      if (done.has(s.hash)) e.alreadyDone++;
+      if (done.has(itemSampleKey(item, s.sample))) e.alreadyDone++;
       else if (cache?.has(s.hash)) e.cached++;
       else missing++;
     }

@@ -6,7 +6,7 @@ import { expandRequests } from './expandRequests';
 import type { OpenedExperiment } from './openExperiment';
 import { ResponseCache } from './ResponseCache';
 import { isRunLocked, listIdleRuns, readManifest, RESPONSES_FILE } from './RunStore';
-import { readResponses } from './readRun';
+import { readResponses, sampleKey } from './readRun';
 import { assertRunsDir } from './runFiles';
 
 /** A run about to start (or continue): what it will ask, what it can reuse, what it will cost. */
@@ -74,7 +74,7 @@ export function prepareRun(experiment: OpenedExperiment, options: PrepareRunOpti
     runId = findUnfinishedRun(runsDir, JSON.stringify(spec));
   }
   const done = new Set<string>();
-  if (runId) for (const r of readResponses(path.join(runsDir, runId, RESPONSES_FILE))) if (r.text !== null) done.add(r.hash);
+  if (runId) for (const r of readResponses(path.join(runsDir, runId, RESPONSES_FILE))) if (r.text !== null) done.add(sampleKey(r));
   const cache = options.cache === false ? ResponseCache.empty() : ResponseCache.scan([runsDir, ...(options.cacheDirs ?? [])], runId);
   const estimate = estimateRun(expandRequests(experiment.plan), options.countTokens ?? ((t) => Math.ceil(t.length / 4)), done, cache);
   return {

@@ -30,7 +30,7 @@ export interface QuarantinedLine {
 /** What reading `responses.jsonl` found besides the records: nothing is ever skipped without being counted. */
 export interface ReadReport {
   file: string;
-  /** Records seen again with the same request hash (e.g. after a resume): the first one wins. */
+  /** Records of a sample seen again (e.g. after a resume): the first answer wins (sampleKey). */
   duplicates: number;
   /** A last line cut short by a crash (no newline, not valid JSON) was ignored. */
   tornLastLine: boolean;
@@ -141,14 +141,28 @@ export function* readResponses(file: string): Generator<ResponseRecord> {
 }
 
 /**
- * Reads every record of a `responses.jsonl`: duplicates (same request hash) dropped, first record wins; a torn
+ * The identity of one planned sample: condition, persona, question, variant and sample index. Two items may share a
+ * request hash (identical prompts, e.g. two paraphrase variants that are word for word the same, or two respondents
+ * with the same demographics) and are still two samples; the same sample written twice (a resume) is one.
+ */
+export const sampleKey = (r: { condition: string; personaId: string; questionId: string; variant: number; sample: number }): string =>
+  `${r.condition}\u0000${r.personaId}\u0000${r.questionId}\u0000${r.variant}\u0000${r.sample}`;
+
+/** sampleKey of a work item's sample. */
+export const itemSampleKey = (item: { condition: string; personaId: string; questionId: string; variant: number }, sample: number): string =>
+  `${item.condition}\u0000${item.personaId}\u0000${item.questionId}\u0000${item.variant}\u0000${sample}`;
+
+/**
+ * Reads every record of a `responses.jsonl`: duplicates (the same sample recorded again, see sampleKey) dropped, the
+ * first answer wins (a failed record is replaced by a later answer of the same sample, e.g. a retry on resume); a torn
  * last line ignored; any other unreadable line quarantined (listed with its line, reported by every view), or an
  * InputError naming file, line and field with `strict`.
  */
 export function readResponsesFile(file: string, options: ReadRunOptions = {}): ReadReport & { records: LocatedRecord[] } {
   const records: LocatedRecord[] = [];
   const quarantined: QuarantinedLine[] = [];
-  const seen = new Set<string>();
+  // sample → index in records, for the first answered record (or the failed one an answer may still replace)
+  const seen = new Map<string, number>();
   let duplicates = 0;
   let tornLastLine = false;
   for (const item of scan(file)) {
@@ -157,14 +171,14 @@ export function readResponsesFile(file: string, options: ReadRunOptions = {}): R
       if (options.strict) throw new InputError(item.reason, { file, line: item.line, column: 1 }, item.field);
       quarantined.push({ line: item.line, reason: item.reason, ...(item.field ? { field: item.field } : {}) });
     } else {
-      const h = item.located.record.hash;
-      if (h) {
-        if (seen.has(h)) {
-          duplicates++;
-          continue;
-        }
-        seen.add(h);
+      const k = sampleKey(item.located.record);
+      const at = seen.get(k);
+      if (at !== undefined) {
+        duplicates++;
+        if (records[at]!.record.text === null && item.located.record.text !== null) records[at] = item.located;
+        continue;
       }
+      seen.set(k, records.length);
       records.push(item.located);
     }
   }
@@ -211,6 +225,6 @@ export function describeReadReport(r: ReadReport, maxLines = 10): string[] {
     if (r.quarantined.length > maxLines) out.push(`  … and ${r.quarantined.length - maxLines} more`);
   }
   if (r.tornLastLine) out.push(`ignored a torn last line in ${r.file} (the run was interrupted)`);
-  if (r.duplicates) out.push(`dropped ${r.duplicates} duplicate record${r.duplicates === 1 ? '' : 's'} (same request; the first one wins)`);
+  if (r.duplicates) out.push(`dropped ${r.duplicates} duplicate record${r.duplicates === 1 ? '' : 's'} (same sample recorded again; the first answer wins)`);
   return out;
 }

@@ -1,3 +1,4 @@
+import { itemSampleKey } from './readRun';
 import type { ModelSpec, ResponseRecord } from '../experiment';
 import { RateLimiter, defaultSleep } from './RateLimiter';
 import { RequestError } from './RequestError';
@@ -179,7 +180,7 @@ export async function runRequests(items: Iterable<WorkItem>, options: RunRequest
       counted += item.samples.length;
       let missing: Unit['samples'] | undefined;
       for (const s of item.samples) {
-        if (done.has(s.hash)) {
+        if (done.has(itemSampleKey(item, s.sample))) {
           p.done++;
           continue;
         }

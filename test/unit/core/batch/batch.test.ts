@@ -335,7 +335,7 @@ test('readJsonLines: lines across buffer boundaries, a line longer than the buff
   assert.deepEqual(got[30_001], { line: 30_003, text: '{"cut":', unterminated: true });
 });
 
-test('two respondents with the same prompt: each custom_id once per export (the Batch API rejects repeats), one answer imported, as a live run', async () => {
+test('two respondents with the same prompt: each custom_id once per export (the Batch API rejects repeats), its answer imported for both, as readRun keeps both samples', async () => {
   const first = fs.readFileSync(path.join(ws.dir, 'personas.jsonl'), 'utf8').split('\n')[0];
   const twin = JSON.stringify({ ...(JSON.parse(first) as object), id: 'egypt-twin' });
   fs.writeFileSync(path.join(ws.dir, 'twins.jsonl'), `${first}\n${twin}\n`);
@@ -353,7 +353,11 @@ test('two respondents with the same prompt: each custom_id once per export (the 
   const report = importRunBatch(exp, out.runDir, [outFile]);
   assert.equal(report.imported, planned / 2);
   assert.equal(report.pending, 0);
-  assert.ok(records(out.runDir).every((r) => r.personaId !== 'egypt-twin'), 'answered under the first respondent, as readRun keeps the first of a hash');
+  const rs = records(out.runDir);
+  assert.equal(rs.length, planned, 'both respondents are answered: one line each prompt, one record each sample');
+  assert.equal(rs.filter((r) => r.personaId === 'egypt-twin').length, planned / 2);
+  assert.ok(rs.filter((r) => r.personaId === 'egypt-twin').every((r) => r.cached === true && r.cost === 0), 'the twin shares the answer at no cost');
+  assert.equal(readRun(out.runDir).records.length, planned, 'the one run reader keeps every sample');
 });
 
 test('collectBatch: a run found again from its folder is polled until its batches end, imported once, then no longer pending', async () => {

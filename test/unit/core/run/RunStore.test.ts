@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { ResponseRecord } from '../../../../src/core/experiment';
 import { InputError } from '../../../../src/core/errors';
-import { readResponses } from '../../../../src/core/run/readRun';
+import { readResponses, readResponsesFile, sampleKey } from '../../../../src/core/run/readRun';
 import { ResponseCache } from '../../../../src/core/run/ResponseCache';
 import { isRunLocked, repairTornTail, RunStore } from '../../../../src/core/run/RunStore';
 import { newStore, tempDir } from './helpers';
@@ -22,7 +22,7 @@ test('appends in batches; a torn last line is cut on reopen and new records star
   fs.appendFileSync(store.responsesFile, '{"hash":"h10","condition":"c","te');
   assert.equal([...readResponses(store.responsesFile)].length, 10, 'readers skip the torn line');
   const reopened = RunStore.open(path.join(runs, 'r1'));
-  assert.equal(reopened.completedHashes().size, 10);
+  assert.equal(reopened.completedSamples().size, 10);
   reopened.append(rec(10, 'الإجابة (٢)'));
   reopened.close();
   const lines = fs.readFileSync(store.responsesFile, 'utf8').split('\n');
@@ -49,7 +49,7 @@ test('failed records do not count as done (they are asked again); the cache igno
   store.append(rec(0));
   store.append({ ...rec(1, null), error: 'HTTP 500' });
   store.close();
-  assert.deepEqual([...RunStore.open(path.join(runs, 'r1')).completedHashes()], ['h0']);
+  assert.deepEqual([...RunStore.open(path.join(runs, 'r1')).completedSamples()], [sampleKey(rec(0))]);
   const cache = ResponseCache.scan(runs);
   assert.equal(cache.size, 1);
   assert.equal(cache.get('h0')!.text, '(1)');
@@ -133,4 +133,20 @@ test('the cache: only runs with a valid manifest (run id = folder) feed it, not 
   assert.deepEqual(['h1', 'h2', 'h3', 'h4'].filter((h) => cache.has(h)), ['h1']);
   assert.equal(cache.get('h1')!.cachedFrom, 'good');
   cache.close();
+});
+
+test('the run reader keeps one record per sample: a later answer replaces a failure, identical prompts of two items are two samples', () => {
+  const runs = tempDir();
+  const store = newStore(runs, 'r1');
+  store.append({ ...rec(0, null), error: 'HTTP 500' }); // failed first …
+  store.append(rec(1));
+  store.append(rec(0, '(3)')); // … answered on resume: this answer counts
+  store.append(rec(0, '(4)')); // the same sample again: the first answer wins
+  // Variant 2 is word for word variant 0 (the Arabic dump has such paraphrases): same request hash, another sample.
+  store.append({ ...rec(1), variant: 2 });
+  store.close();
+  const r = readResponsesFile(path.join(runs, 'r1', 'responses.jsonl'));
+  assert.deepEqual(r.records.map((x) => [x.record.sample, x.record.variant, x.record.text]), [[0, 0, '(3)'], [1, 0, '(2)'], [1, 2, '(2)']]);
+  assert.equal(r.duplicates, 2);
+  assert.deepEqual([...RunStore.open(path.join(runs, 'r1')).completedSamples()].sort(), [sampleKey(rec(0)), sampleKey(rec(1)), sampleKey({ ...rec(1), variant: 2 })].sort());
 });

@@ -1,3 +1,4 @@
+import { itemSampleKey } from '../../../../src/core/run/readRun';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
@@ -49,7 +50,7 @@ test('estimate: requests (n vs repeated), cache, tokens by condition, cost', asy
   assert.ok(e.inputTokens > 80 * 100, `input tokens ${e.inputTokens}`);
   assert.ok(e.cost! > 0);
   const first = [...expandRequests(exp.plan)][0];
-  const done = new Set(first.samples.map((s) => s.hash));
+  const done = new Set(first.samples.map((s) => itemSampleKey(first, s.sample)));
   const withN = await openExperiment(ws.write({ samples: 5, models: [{ ...live, useN: true }], conditions }, 'n.experiment.json'), createTemplateRenderer);
   const en = estimateRun(expandRequests(withN.plan), count);
   assert.equal(en.requests, 16, 'one call per item with n');

@@ -179,7 +179,7 @@ test('resume: a reopened run skips what it holds, retries what failed', async ()
   store.close();
   server.configure({});
   const reopened = RunStore.open(path.join(runsDir, 'run-r'));
-  const done = reopened.completedHashes();
+  const done = reopened.completedSamples();
   assert.equal(done.size, 4);
   const before = server.stats.requests;
   const summary = await runRequests(makeItems(m, 5), { store: reopened, completers: await completers(m), done });
