@@ -1,3 +1,4 @@
+import { makeRunFolder } from '../run/runFiles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { batchDir, downloadsDir, exportsDir, jobsFile } from './batchFormat';
@@ -39,7 +40,7 @@ export function readJobs(runDir: string): JobsState {
 }
 
 function saveJobs(runDir: string, state: JobsState): void {
-  fs.mkdirSync(batchDir(runDir), { recursive: true });
+  makeRunFolder(batchDir(runDir));
   writeJsonAtomic(jobsFile(runDir), state);
 }
 
@@ -90,7 +91,7 @@ export async function pollJobs(runDir: string, clientFor: ClientFor, signal?: Ab
       if (!fileId) continue;
       const rel = path.join('batch', 'downloads', `${job.batchId}.${kind}.jsonl`);
       if (job.downloaded.includes(rel)) continue;
-      fs.mkdirSync(downloadsDir(runDir), { recursive: true });
+      makeRunFolder(downloadsDir(runDir));
       await client.download(fileId, path.join(runDir, rel));
       job.downloaded.push(rel);
       downloaded.push(path.join(runDir, rel));

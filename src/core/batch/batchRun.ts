@@ -1,3 +1,4 @@
+import { makeRunFolder } from '../run/runFiles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { RunManifest } from '../experiment';
@@ -56,7 +57,7 @@ export function exportRunBatch(experiment: OpenedExperiment, options: ExportRunO
   }
   try {
     const root = exportsDir(runDir);
-    fs.mkdirSync(root, { recursive: true });
+    makeRunFolder(root);
     const exportId = String(fs.readdirSync(root).filter((d) => /^\d+$/.test(d)).length + 1).padStart(3, '0');
     const exportDir = path.join(root, exportId);
     const exporter = new BatchExporter({

@@ -68,7 +68,8 @@ export async function createBatchClient(model: ModelSpec, keys: KeyLookup): Prom
       const res = await client.files.content(fileId);
       if (!res.body) throw new Error(`file ${fileId}: empty response`);
       const tmp = `${dest}.part`;
-      await pipeline(Readable.fromWeb(res.body as WebReadableStream), fs.createWriteStream(tmp));
+      fs.rmSync(tmp, { force: true }); // a planted link at the temp name: rm removes the link, never its target
+      await pipeline(Readable.fromWeb(res.body as WebReadableStream), fs.createWriteStream(tmp, { flags: 'wx' }));
       fs.renameSync(tmp, dest);
       return fs.statSync(dest).size;
     },

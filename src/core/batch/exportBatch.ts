@@ -1,3 +1,4 @@
+import { makeRunFolder } from '../run/runFiles';
 import { itemSampleKey } from '../run/readRun';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -120,7 +121,7 @@ export class BatchExporter {
     const shards = options.shards && options.shards > 0 ? options.shards : 0;
     this.maxLines = shards ? Infinity : (options.maxLinesPerFile ?? MAX_LINES_PER_FILE);
     this.maxBytes = shards ? Infinity : (options.maxBytesPerFile ?? MAX_BYTES_PER_FILE);
-    fs.mkdirSync(options.dir, { recursive: true });
+    makeRunFolder(options.dir);
     if (fs.existsSync(path.join(options.dir, EXPORT_MANIFEST))) throw new Error(`${options.dir} already holds an export`);
     this.manifest = {
       exportId: options.exportId, runId: options.runId, createdAt: new Date().toISOString(), url: CHAT_COMPLETIONS_URL, shards: [], lines: 0, samples: 0, cached: 0, recorded: 0,

@@ -106,3 +106,22 @@ export function writeJsonAtomic(file: string, data: unknown): void {
   // rename replaces a link at `file` itself, never the file it points to.
   fs.renameSync(tmp, file);
 }
+
+/**
+ * `mkdir -p` of a folder inside a run folder (e.g. `<run>/batch/downloads`) that refuses a symbolic link at any
+ * level below the run folder: a committed `<run>/batch` linking elsewhere would otherwise receive the downloads.
+ */
+export function makeRunFolder(dir: string): void {
+  const parts: string[] = [];
+  for (let d = path.resolve(dir); !fs.existsSync(path.join(d, 'manifest.json')); d = path.dirname(d)) {
+    if (path.dirname(d) === d) {
+      fs.mkdirSync(dir, { recursive: true }); // not inside a run folder (e.g. an export to a folder of the user's)
+      return;
+    }
+    parts.unshift(d);
+  }
+  for (const d of parts) {
+    refuseLink(d);
+    if (!fs.existsSync(d)) fs.mkdirSync(d);
+  }
+}

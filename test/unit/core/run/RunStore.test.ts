@@ -6,6 +6,7 @@ import type { ResponseRecord } from '../../../../src/core/experiment';
 import { InputError } from '../../../../src/core/errors';
 import { readResponses, readResponsesFile, sampleKey } from '../../../../src/core/run/readRun';
 import { ResponseCache } from '../../../../src/core/run/ResponseCache';
+import { makeRunFolder } from '../../../../src/core/run/runFiles';
 import { isRunLocked, repairTornTail, RunStore } from '../../../../src/core/run/RunStore';
 import { newStore, tempDir } from './helpers';
 
@@ -149,4 +150,16 @@ test('the run reader keeps one record per sample: a later answer replaces a fail
   assert.deepEqual(r.records.map((x) => [x.record.sample, x.record.variant, x.record.text]), [[0, 0, '(3)'], [1, 0, '(2)'], [1, 2, '(2)']]);
   assert.equal(r.duplicates, 2);
   assert.deepEqual([...RunStore.open(path.join(runs, 'r1')).completedSamples()].sort(), [sampleKey(rec(0)), sampleKey(rec(1)), sampleKey({ ...rec(1), variant: 2 })].sort());
+});
+
+test('a batch folder of a run that links elsewhere receives nothing: batch state and downloads are never written through a link', () => {
+  const runs = tempDir();
+  newStore(runs, 'r1').close();
+  const outside = tempDir();
+  fs.symlinkSync(outside, path.join(runs, 'r1', 'batch'));
+  assert.throws(() => makeRunFolder(path.join(runs, 'r1', 'batch', 'downloads')), (e: unknown) => e instanceof InputError && /symbolic link/.test(e.message));
+  assert.deepEqual(fs.readdirSync(outside), []);
+  fs.rmSync(path.join(runs, 'r1', 'batch'));
+  makeRunFolder(path.join(runs, 'r1', 'batch', 'downloads'));
+  assert.ok(fs.statSync(path.join(runs, 'r1', 'batch', 'downloads')).isDirectory());
 });
