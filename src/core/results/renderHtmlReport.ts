@@ -42,10 +42,35 @@ const inlineSafe = (s: string, tag: 'script' | 'style'): string => s.replace(new
  */
 export function renderHtmlReport(parts: HtmlReportParts): string {
   const { view } = parts;
-  const title = `Alignment results — ${view.experimentName} (${view.runId})`;
-  const json = JSON.stringify({ view, comparison: parts.comparison ?? null }).replace(/</g, '\\u003c');
   const tables = resultsTables(view, parts.comparison).filter((t) => t.name === 'overview' || t.name === 'headline' || t.name === 'comparison');
-  const staticTables = tables.map((t) => `<h3>${escapeHtml(t.name)}</h3><table><thead><tr>${t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${
+  return standaloneHtmlPage({
+    title: `Alignment results — ${view.experimentName} (${view.runId})`, panel: 'results', data: { view, comparison: parts.comparison ?? null },
+    tables, shim: SHIM, css: parts.css, script: parts.script, generatedAt: parts.generatedAt,
+  });
+}
+
+/** What a self-contained report page holds: its data, the panel's UI bundle, and static tables for readers without scripts. */
+export interface StandalonePage {
+  title: string;
+  /** `data-panel` of the body: which UI the bundle draws. */
+  panel: string;
+  /** The report data (inlined as JSON in `#report-data`). */
+  data: unknown;
+  tables: { name: string; columns: string[]; rows: (string | number | null)[][] }[];
+  /** Stands in for the VS Code webview API (reads `#report-data`). */
+  shim: string;
+  css: string[];
+  script: string;
+  generatedAt?: string;
+}
+
+/**
+ * The one page shell of every exported HTML report (results, culture dashboard): strict CSP without network, theme
+ * fallback, the bundle inlined (`</script>` / `</style>` in data or code made inert), a `<noscript>` table view.
+ */
+export function standaloneHtmlPage(p: StandalonePage): string {
+  const json = JSON.stringify(p.data).replace(/</g, '\\u003c');
+  const staticTables = p.tables.map((t) => `<h3>${escapeHtml(t.name)}</h3><table><thead><tr>${t.columns.map((c) => `<th>${escapeHtml(c)}</th>`).join('')}</tr></thead><tbody>${
     t.rows.map((r) => `<tr>${r.map((v) => `<td>${escapeHtml(v === null ? '' : String(v))}</td>`).join('')}</tr>`).join('')}</tbody></table>`).join('\n');
   const csp = `default-src 'none'; img-src data: blob:; style-src 'unsafe-inline'; script-src 'unsafe-inline'`;
   return `<!DOCTYPE html>
@@ -54,17 +79,17 @@ export function renderHtmlReport(parts: HtmlReportParts): string {
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
-<meta name="generator" content="Alignment Studio${parts.generatedAt ? ` ${escapeHtml(parts.generatedAt)}` : ''}">
-<title>${escapeHtml(title)}</title>
+<meta name="generator" content="Alignment Studio${p.generatedAt ? ` ${escapeHtml(p.generatedAt)}` : ''}">
+<title>${escapeHtml(p.title)}</title>
 <style>${inlineSafe(THEME_FALLBACK, 'style')}</style>
-${parts.css.map((c) => `<style>${inlineSafe(c, 'style')}</style>`).join('\n')}
+${p.css.map((c) => `<style>${inlineSafe(c, 'style')}</style>`).join('\n')}
 </head>
-<body data-panel="results" data-standalone="true">
+<body data-panel="${escapeHtml(p.panel)}" data-standalone="true">
 <div id="app" role="main" aria-busy="true"></div>
-<noscript><h1>${escapeHtml(title)}</h1>${staticTables}</noscript>
+<noscript><h1>${escapeHtml(p.title)}</h1>${staticTables}</noscript>
 <script type="application/json" id="report-data">${json}</script>
-<script>${inlineSafe(SHIM, 'script')}</script>
-<script type="module">${inlineSafe(parts.script.replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '\n'), 'script')}</script>
+<script>${inlineSafe(p.shim, 'script')}</script>
+<script type="module">${inlineSafe(p.script.replace(/\n\/\/# sourceMappingURL=\S*\s*$/, '\n'), 'script')}</script>
 </body>
 </html>
 `;
