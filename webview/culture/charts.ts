@@ -1,43 +1,13 @@
 // Culture dashboard charts (Chart.js, bar charts only): scores per culture with CI whiskers and the random baseline,
 // a question's answer distributions side by side, and paired deltas per culture. Each chart has a data table too.
 import { BarController, BarElement, CategoryScale, Chart, Legend, LinearScale, Tooltip } from 'chart.js';
-import type { Plugin } from 'chart.js';
+import { ciWhiskers as whiskers, type Interval } from '../results/charts';
 import type { ChartTheme } from '../results/theme';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
-export type Interval = [number, number] | null;
+export type { Interval };
 
-/** Whiskers for each dataset's `ci` intervals (horizontal bars: the interval runs along x). */
-const whiskers: Plugin<'bar'> = {
-  id: 'cultureWhiskers',
-  afterDatasetsDraw(chart) {
-    const { ctx } = chart;
-    const x = chart.scales.x;
-    ctx.save();
-    ctx.strokeStyle = (chart.options.plugins as { cultureWhiskers?: { color?: string } }).cultureWhiskers?.color ?? '#888';
-    ctx.lineWidth = 1.25;
-    chart.data.datasets.forEach((ds, di) => {
-      const meta = chart.getDatasetMeta(di);
-      if (meta.hidden) return;
-      const cis = (ds as unknown as { ci?: Interval[] }).ci ?? [];
-      meta.data.forEach((bar, i) => {
-        const iv = cis[i];
-        if (!iv) return;
-        const { y, height } = bar.getProps(['y', 'height'], true) as { y: number; height: number };
-        const cap = Math.max(2, Math.min(5, height / 3));
-        const x0 = x.getPixelForValue(iv[0]);
-        const x1 = x.getPixelForValue(iv[1]);
-        ctx.beginPath();
-        ctx.moveTo(x0, y); ctx.lineTo(x1, y);
-        ctx.moveTo(x0, y - cap); ctx.lineTo(x0, y + cap);
-        ctx.moveTo(x1, y - cap); ctx.lineTo(x1, y + cap);
-        ctx.stroke();
-      });
-    });
-    ctx.restore();
-  },
-};
 
 export interface Series {
   label: string;
@@ -61,7 +31,7 @@ function options(theme: ChartTheme, xTitle: string, horizontal: boolean, range?:
   return {
     indexAxis: horizontal ? ('y' as const) : ('x' as const),
     responsive: true, maintainAspectRatio: false, animation: false as const, color: theme.foreground, font,
-    plugins: { legend: { labels: { color: theme.foreground, font } }, tooltip: { titleFont: font, bodyFont: font }, cultureWhiskers: { color: theme.foreground } },
+    plugins: { legend: { labels: { color: theme.foreground, font } }, tooltip: { titleFont: font, bodyFont: font }, ciWhiskers: { color: theme.foreground } },
     scales: horizontal ? { x: value, y: category } : { x: category, y: value },
   };
 }

@@ -7,10 +7,10 @@ import type { ChartTheme } from './theme';
 
 Chart.register(BarController, BarElement, CategoryScale, LinearScale, Tooltip, Legend);
 
-type Interval = [number, number] | null;
+export type Interval = [number, number] | null;
 
-/** Draws each dataset's `ci` intervals as whiskers across its bars (horizontal bar charts). */
-const ciWhiskers: Plugin<'bar'> = {
+/** Draws each dataset's `ci` intervals as whiskers across its bars (horizontal bar charts; also the culture dashboard's). */
+export const ciWhiskers: Plugin<'bar'> = {
   id: 'ciWhiskers',
   afterDatasetsDraw(chart) {
     const { ctx } = chart;
