@@ -87,7 +87,7 @@ test('a live model: the panel redraws the delta and its confidence sequence as p
   fs.writeFileSync(path.join(wb.workspace, 'live-model.experiment.json'), JSON.stringify(spec, null, 2));
   const dialog = await runExperiment('live-model.experiment.json');
   assert.match((await dialog.textContent()) ?? '', /Early stop \(≤ 1200 requests/);
-  await dialog.locator('.monaco-button', { hasText: /^Run$/ }).first().click();
+  await dialog.locator('.monaco-button', { hasText: /^Run Live$/ }).first().click();
   const view = page.frameLocator('iframe.webview.ready').last().frameLocator('#active-frame');
   // Mid-run: several personas in the sequence, the run still going.
   const progress = view.locator('#live-progress', { hasText: /^(1[5-9]|2[0-4]) of 50 personas in the sequence/ });
