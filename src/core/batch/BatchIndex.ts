@@ -116,6 +116,16 @@ export class BatchIndex {
     }
   }
 
+  /** Every sample planned with this request hash (the items whose prompt is identical), in plan order. */
+  *samplesOf(hash: string): Generator<{ item: IndexedItem; sample: IndexedSample }> {
+    const id = this.hashes.id(hash);
+    if (id < 0) return;
+    for (let ref = this.firstRefOf[id]; ref >= 0; ref = this.nextRefOf[ref]) {
+      const item = this.items[this.itemOf[ref]];
+      yield { item, sample: this.sampleAt(item, ref - item.firstRef) };
+    }
+  }
+
   isDone(hash: string): boolean {
     const id = this.hashes.id(hash);
     return id >= 0 && this.done[id] === 1;

@@ -1,13 +1,13 @@
 import { makeRunFolder } from '../run/runFiles';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RunManifest } from '../experiment';
+import type { ResponseRecord, RunManifest } from '../experiment';
 import { createAnswerParser } from '../run/createAnswerParser';
 import { countPlan, expandRequests } from '../run/expandRequests';
 import type { OpenedExperiment } from '../run/openExperiment';
 import { prepareRun, type PrepareRunOptions } from '../run/prepareRun';
 import { RESPONSES_FILE, RunStore } from '../run/RunStore';
-import { readResponses } from '../run/readRun';
+import { itemSampleKey, readResponses, sampleKey } from '../run/readRun';
 import { BatchIndex } from './BatchIndex';
 import { downloadsDir, EXPORT_MANIFEST, exportsDir } from './batchFormat';
 import { estimateBatch, type BatchChoice } from './estimateBatch';
@@ -119,9 +119,24 @@ export function listDownloads(runDir: string): string[] {
 export function importRunBatch(experiment: OpenedExperiment, runDir: string, files: readonly string[]): ImportReport {
   for (const f of files) if (!fs.existsSync(f)) throw new Error(`no such file: ${f}`);
   const index = BatchIndex.build(expandRequests(experiment.plan));
-  for (const r of readResponses(path.join(runDir, RESPONSES_FILE))) if (r.text !== null) index.markDone(r.hash);
+  const recorded = new Set<string>();
+  const answered = new Map<string, ResponseRecord>();
+  for (const r of readResponses(path.join(runDir, RESPONSES_FILE))) {
+    if (r.text === null) continue;
+    index.markDone(r.hash);
+    recorded.add(sampleKey(r));
+    if (!answered.has(r.hash)) answered.set(r.hash, r);
+  }
   const store = RunStore.open(runDir);
   try {
+    // A sample whose identical prompt (another item's) was answered earlier, e.g. before a resume, gets that answer,
+    // as an import writes it to every item of the line.
+    for (const [hash, r] of answered) {
+      for (const { item, sample } of index.samplesOf(hash)) {
+        if (recorded.has(itemSampleKey(item, sample.sample))) continue;
+        store.append({ ...r, condition: item.condition, personaId: item.personaId, questionId: item.questionId, variant: item.variant, sample: sample.sample, cached: true, cost: 0, t: Date.now() });
+      }
+    }
     const report = importBatchOutput(files, { index, store, parse: createAnswerParser(experiment.plan.spec) });
     store.flush();
     if (report.pending === 0) store.updateManifest({ status: 'completed', finishedAt: new Date().toISOString() });

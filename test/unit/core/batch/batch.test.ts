@@ -358,6 +358,14 @@ test('two respondents with the same prompt: each custom_id once per export (the 
   assert.equal(rs.filter((r) => r.personaId === 'egypt-twin').length, planned / 2);
   assert.ok(rs.filter((r) => r.personaId === 'egypt-twin').every((r) => r.cached === true && r.cost === 0), 'the twin shares the answer at no cost');
   assert.equal(readRun(out.runDir).records.length, planned, 'the one run reader keeps every sample');
+  // A run that lost the twin's records (e.g. answered before a resume): importing again gives the twin its answer.
+  const file2 = path.join(out.runDir, 'responses.jsonl');
+  fs.writeFileSync(file2, fs.readFileSync(file2, 'utf8').split('\n').filter((l) => !l.includes('"egypt-twin"')).join('\n'));
+  assert.equal(readRun(out.runDir).records.length, planned / 2);
+  const again = importRunBatch(exp, out.runDir, [outFile]);
+  assert.equal(again.imported, 0);
+  assert.equal(again.duplicates, planned / 2);
+  assert.equal(readRun(out.runDir).records.length, planned, 'the twin is answered again from the identical prompt');
 });
 
 test('collectBatch: a run found again from its folder is polled until its batches end, imported once, then no longer pending', async () => {
