@@ -1,12 +1,13 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { ConditionSpec, ExperimentSpec } from '../experiment';
-import { createOpenAICompleter, type KeyLookup } from '../run/createOpenAICompleter';
-import { estimateRun, type RunEstimate, type TokenCounter } from '../run/estimateRun';
-import { newRunId, ResumeError } from '../run/prepareRun';
-import { readResponses, sampleKey } from '../run/readRun';
+import { createOpenAICompleter } from '../run/createOpenAICompleter';
+import { estimateRun } from '../run/estimateRun';
+import type { ExecuteRunOptions } from '../run/executeRun';
+import { newRunId, ResumeError, type PreparedRun, type PrepareRunOptions } from '../run/prepareRun';
+import { answeredSamples } from '../run/readRun';
 import { ResponseCache } from '../run/ResponseCache';
-import { runRequests, type RunProgress, type RunSummary } from '../run/runRequests';
+import { runRequests, type RunSummary } from '../run/runRequests';
 import { isRunLocked, listIdleRuns, readManifest, RESPONSES_FILE, RunStore } from '../run/RunStore';
 import type { Completer } from '../run/WorkItem';
 import { createCultureReplayCompleter } from './createCultureReplayCompleter';
@@ -27,26 +28,12 @@ export interface CultureRunTruth {
 }
 export const CULTURE_TRUTH_FILE = 'culture-truth.json';
 
-export interface PreparedCultureRun {
+/** A culture run about to start or continue: the engine's PreparedRun, over a culture experiment. */
+export interface PreparedCultureRun extends Omit<PreparedRun, 'experiment'> {
   experiment: OpenedCultureExperiment;
-  runsDir: string;
-  runId: string;
-  resuming: boolean;
-  done: Set<string>;
-  cache: ResponseCache;
-  estimate: RunEstimate;
-  recorded: boolean;
 }
 
-export interface PrepareCultureRunOptions {
-  runsDir: string;
-  /** A run id to continue; `auto` (default): the latest unfinished run of the same experiment; `never`: a new run. */
-  resume?: string;
-  countTokens?: TokenCounter;
-  /** More run folders whose answers serve as cache. */
-  cacheDirs?: string[];
-  now?: Date;
-}
+export type PrepareCultureRunOptions = Pick<PrepareRunOptions, 'runsDir' | 'resume' | 'countTokens' | 'cacheDirs' | 'now'>;
 
 /** The run engine's view of a culture experiment (the manifest's `experiment`): its conditions, models and samples. */
 export function engineSpec(exp: OpenedCultureExperiment): ExperimentSpec {
@@ -89,8 +76,7 @@ export function prepareCultureRun(exp: OpenedCultureExperiment, options: Prepare
     }
     runId = best?.id;
   }
-  const done = new Set<string>();
-  if (runId) for (const r of readResponses(path.join(runsDir, runId, RESPONSES_FILE))) if (r.text !== null) done.add(sampleKey(r));
+  const done = runId ? answeredSamples(path.join(runsDir, runId, RESPONSES_FILE)) : new Set<string>();
   const cache = ResponseCache.scan([runsDir, ...(options.cacheDirs ?? [])], runId);
   const estimate = estimateRun(expandCultureRequests(exp), options.countTokens ?? ((t) => Math.ceil(t.length / 4)), done, cache);
   return {
@@ -99,15 +85,7 @@ export function prepareCultureRun(exp: OpenedCultureExperiment, options: Prepare
   };
 }
 
-export interface ExecuteCultureRunOptions {
-  keys: KeyLookup;
-  signal?: AbortSignal;
-  onProgress?: (p: RunProgress) => void;
-  log?: (message: string) => void;
-  /** Workspace root, for the manifest's relative `experimentFile`. */
-  workspaceDir?: string;
-  flushIntervalMs?: number;
-}
+export type ExecuteCultureRunOptions = Pick<ExecuteRunOptions, 'keys' | 'signal' | 'onProgress' | 'log' | 'workspaceDir' | 'flushIntervalMs'>;
 
 /**
  * Opens the run's store (resuming) or creates the run folder with its manifest, and (re)writes `culture-truth.json`

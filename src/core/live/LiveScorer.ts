@@ -4,12 +4,13 @@
 // equals `scoreResponses` on the same records: per-condition scores and funnel, the headline delta with its
 // persona bootstrap CI and sign-flip p-value (test/unit/core/live/LiveScorer.test.ts checks it on the example run).
 import type { Persona, Question } from '../model';
-import { majorityVote, type Vote } from '../score/majorityVote';
+import { majorityVote } from '../score/majorityVote';
 import { ClusterResampler } from '../score/pairedStatistics';
 import { parseAnswer, type ParseContext } from '../score/parseAnswer';
 import { respondentKey } from '../score/respondentKey';
 import type { ScoringCondition } from '../score/scoreResponses';
-import { normalise, scoreItem, type ItemMetrics, type ItemQuestion } from '../score/scoreItem';
+import { normalise, type ItemMetrics, type ItemQuestion } from '../score/scoreItem';
+import { parseContext, voteMetrics } from '../score/scoringModel';
 import type { AlignmentScores, DeltaEstimate, ItemFunnel, ScoringSettings } from '../score/types';
 
 /** What the scorer needs about the run's plan: how many samples each persona will get, which variants are asked. */
@@ -472,32 +473,4 @@ export class LiveScorer {
     t.n--;
     if (--ps.kept[c]! === 0) t.personas--;
   }
-}
-
-function itemMetrics(m: number, s: number, q: QInfo): ItemMetrics {
-  const i = m * (q.n + 1) + s;
-  return (q.memo[i] ??= scoreItem(m, s, q));
-}
-
-/** Weighted item scores of a vote (scoring's rule: a single answer of weight 1 is the item's scores as they are). */
-function voteMetrics(votes: readonly Vote[], s: number, q: QInfo): ItemMetrics {
-  if (votes.length === 1 && votes[0]!.weight === 1) return itemMetrics(votes[0]!.answer, s, q);
-  let soft = 0;
-  let hard = 0;
-  let randomSoft = 0;
-  let randomHard = 0;
-  for (const v of votes) {
-    const x = itemMetrics(v.answer, s, q);
-    soft += v.weight * x.soft;
-    hard += v.weight * x.hard;
-    randomSoft += v.weight * x.randomSoft;
-    randomHard += v.weight * x.randomHard;
-  }
-  return { soft, hard, randomSoft, randomHard };
-}
-
-/** The parser's view of a question in a condition (scoring's: options in the prompt language). */
-function parseContext(q: Question, cond: ScoringCondition): ParseContext {
-  const options = q.options[cond.lang] ?? q.options.en ?? Object.values(q.options)[0] ?? [];
-  return { options, allOptions: Object.values(q.options), dontKnowIndex: q.dontKnowIndex, reasoning: !!cond.reasoning };
 }

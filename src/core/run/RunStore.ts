@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { InputError } from '../errors';
 import type { ResponseRecord, RunManifest } from '../experiment';
-import { readResponses, sampleKey } from './readRun';
+import { answeredSamples } from './readRun';
 import { assertRunDir, openRunFile, readRunFile, writeJsonAtomic, writeRunFile } from './runFiles';
 
 export const MANIFEST_FILE = 'manifest.json';
@@ -73,9 +73,7 @@ export class RunStore {
 
   /** The samples (sampleKey) this run already answered successfully (failed ones are asked again). */
   completedSamples(): Set<string> {
-    const done = new Set<string>();
-    for (const r of readResponses(this.responsesFile)) if (r.text !== null) done.add(sampleKey(r));
-    return done;
+    return answeredSamples(this.responsesFile);
   }
 
   append(record: ResponseRecord): void {

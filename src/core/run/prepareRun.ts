@@ -6,7 +6,7 @@ import { expandRequests } from './expandRequests';
 import type { OpenedExperiment } from './openExperiment';
 import { ResponseCache } from './ResponseCache';
 import { isRunLocked, listIdleRuns, readManifest, RESPONSES_FILE } from './RunStore';
-import { readResponses, sampleKey } from './readRun';
+import { answeredSamples } from './readRun';
 import { assertRunsDir } from './runFiles';
 
 /** A run about to start (or continue): what it will ask, what it can reuse, what it will cost. */
@@ -16,7 +16,7 @@ export interface PreparedRun {
   runId: string;
   /** True when `runId` is an unfinished run of the same experiment that this one continues. */
   resuming: boolean;
-  /** Hashes the run already holds. */
+  /** The samples the run already holds an answer for (sampleKey). */
   done: Set<string>;
   cache: ResponseCache;
   estimate: RunEstimate;
@@ -73,8 +73,7 @@ export function prepareRun(experiment: OpenedExperiment, options: PrepareRunOpti
   } else if (resume === 'auto') {
     runId = findUnfinishedRun(runsDir, JSON.stringify(spec));
   }
-  const done = new Set<string>();
-  if (runId) for (const r of readResponses(path.join(runsDir, runId, RESPONSES_FILE))) if (r.text !== null) done.add(sampleKey(r));
+  const done = runId ? answeredSamples(path.join(runsDir, runId, RESPONSES_FILE)) : new Set<string>();
   const cache = options.cache === false ? ResponseCache.empty() : ResponseCache.scan([runsDir, ...(options.cacheDirs ?? [])], runId);
   const estimate = estimateRun(expandRequests(experiment.plan), options.countTokens ?? ((t) => Math.ceil(t.length / 4)), done, cache);
   return {

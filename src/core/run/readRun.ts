@@ -135,6 +135,13 @@ export function* readResponsesLocated(file: string): Generator<LocatedRecord> {
   for (const item of scan(file)) if (item.kind === 'record' && typeof item.located.record.hash === 'string') yield item.located;
 }
 
+/** The samples (sampleKey) a `responses.jsonl` holds an answer for (failed records are asked again): what resume skips. */
+export function answeredSamples(file: string): Set<string> {
+  const done = new Set<string>();
+  for (const r of readResponses(file)) if (r.text !== null) done.add(sampleKey(r));
+  return done;
+}
+
 /** The valid records of a `responses.jsonl`, streamed (see readResponsesLocated). */
 export function* readResponses(file: string): Generator<ResponseRecord> {
   for (const item of scan(file)) if (item.kind === 'record' && typeof item.located.record.hash === 'string') yield item.located.record;

@@ -22,14 +22,17 @@ export interface QuestionInfo extends ItemQuestion {
   memo: (ItemMetrics | undefined)[];
 }
 
-export function itemMetrics(m: number, s: number, qi: QuestionInfo): ItemMetrics {
+/** What the memoised item scores need of a question (scoring's QuestionInfo, the live scorer's too). */
+export type MemoQuestion = ItemQuestion & Pick<QuestionInfo, 'memo'>;
+
+export function itemMetrics(m: number, s: number, qi: MemoQuestion): ItemMetrics {
   const i = m * (qi.n + 1) + s;
   return (qi.memo[i] ??= scoreItem(m, s, qi));
 }
 
 /** Weighted item scores of a vote. One answer of weight 1 (most items): the memo itself, as 0 + 1·x = x for these
  * non-negative scores, so the numbers are the same as the weighted sum. */
-export function voteMetrics(votes: readonly Vote[], s: number, qi: QuestionInfo): ItemMetrics {
+export function voteMetrics(votes: readonly Vote[], s: number, qi: MemoQuestion): ItemMetrics {
   if (votes.length === 1 && votes[0]!.weight === 1) return itemMetrics(votes[0]!.answer, s, qi);
   let soft = 0;
   let hard = 0;
