@@ -7,6 +7,7 @@ import { buildCultureReport, compareSides, loadCultureRun } from '../../core/cul
 import { tableToCsv, tableToJson } from '../../core/results/resultsTables';
 import type { CulturePanelState, CultureRequests, CultureSideRef, CultureToWebview, PersistedPanelState } from '../../shared/protocol';
 import { isObject } from '../../shared/protocol';
+import { restoredRun, runOfWorkspace } from '../results/findRuns';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { attachProtocol } from '../webviewProtocol';
 import { findCultureRuns, pickCultureRun } from './findCultureRuns';
@@ -53,7 +54,8 @@ export class CultureDashboardPanel implements vscode.Disposable {
     panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'activity-bar.svg');
     panel.webview.html = webviewHtml(panel.webview, extensionUri, 'culture', 'Culture Dashboard');
     const requests: { [M in keyof CultureRequests]: (params: unknown) => Promise<CultureRequests[M]['result']> } = {
-      openRun: async (p) => { await this.open(vscode.Uri.parse(param(p, 'uri', isString))); return null; },
+      // The webview is untrusted input: it may name only runs of this workspace (findRuns.ts, docs/security.md).
+      openRun: async (p) => { await this.open(runOfWorkspace(param(p, 'uri', isString))); return null; },
       compare: async (p) => this.compare(param(p, 'a', isSide), param(p, 'b', isSide)),
       export: async (p) => this.export(param(p, 'format', (v): v is 'csv' | 'json' | 'html' => v === 'csv' || v === 'json' || v === 'html'), isObject(p) && typeof p.table === 'string' ? p.table : undefined),
     };
@@ -68,7 +70,7 @@ export class CultureDashboardPanel implements vscode.Disposable {
     const runs = await findCultureRuns();
     await this.post({ type: 'culture/runs', runs });
     const saved = restoredState(restored);
-    const target = this.pending ?? (saved?.runUri ? vscode.Uri.parse(saved.runUri) : undefined) ?? (runs.length === 1 ? vscode.Uri.parse(runs[0]!.uri) : undefined);
+    const target = this.pending ?? (saved?.runUri ? restoredRun(saved.runUri, this.log) : undefined) ?? (runs.length === 1 ? vscode.Uri.parse(runs[0]!.uri) : undefined);
     this.pending = undefined;
     if (target) await this.open(target);
   }
@@ -107,8 +109,8 @@ export class CultureDashboardPanel implements vscode.Disposable {
   }
 
   private compare(a: CultureSideRef, b: CultureSideRef): CultureComparison {
-    const ra = this.load(vscode.Uri.parse(a.runUri));
-    const rb = this.load(vscode.Uri.parse(b.runUri));
+    const ra = this.load(runOfWorkspace(a.runUri));
+    const rb = this.load(runOfWorkspace(b.runUri));
     for (const [r, s] of [[ra, a], [rb, b]] as const) if (!r.models.includes(s.model)) throw new Error(`no model "${s.model}" in run ${r.runId}`);
     this.comparison = compareSides(ra, { runId: ra.runId, model: a.model, template: a.template }, rb, { runId: rb.runId, model: b.model, template: b.template });
     return this.comparison;
@@ -178,3 +180,4 @@ function fileStamp(dir: string): string {
   const stat = (f: string) => { try { const s = fs.statSync(`${dir}/${f}`); return `${s.size}:${s.mtimeMs}`; } catch { return '-'; } };
   return `${stat('manifest.json')}|${stat('responses.jsonl')}|${stat('culture-truth.json')}`;
 }
+

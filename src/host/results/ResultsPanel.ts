@@ -15,7 +15,7 @@ import { isObject } from '../../shared/protocol';
 import { webviewHtml, webviewOptions } from '../webviewHtml';
 import { attachProtocol } from '../webviewProtocol';
 import { exportResults } from './exportResults';
-import { findRuns, pickRun, runOfWorkspace } from './findRuns';
+import { findRuns, pickRun, restoredRun, runOfWorkspace } from './findRuns';
 import { RestrictedModeError } from '../workspaceTrust';
 
 /** A live snapshot of a run in progress, as the run engine hands it to the panel. */
@@ -293,15 +293,6 @@ function param<T>(params: unknown, key: string, ok: (v: unknown) => v is T): T {
 }
 
 /** A run named by the webview's saved state: only a run of this workspace (else none). */
-function restoredRun(uri: string, log: vscode.LogOutputChannel): vscode.Uri | undefined {
-  try {
-    return runOfWorkspace(uri);
-  } catch (e) {
-    log.warn(`results: not restoring ${uri}: ${e instanceof Error ? e.message : String(e)}`);
-    return undefined;
-  }
-}
-
 function restoredState(s: unknown): ResultsPanelState | undefined {
   const p = s as PersistedPanelState | undefined;
   return isObject(p) && p.kind === 'results' && isObject(p.data) ? (p.data as ResultsPanelState) : undefined;

@@ -58,3 +58,13 @@ export function runOfWorkspace(uri: string): vscode.Uri {
   if (!isRun) throw new Error(`not a run of this workspace: ${u.scheme === 'file' ? u.fsPath : uri}`);
   return vscode.Uri.file(dir!);
 }
+
+/** A run URI saved in a webview's state, when it still names a run of this workspace (else logged, undefined). */
+export function restoredRun(uri: string, log: vscode.LogOutputChannel): vscode.Uri | undefined {
+  try {
+    return runOfWorkspace(uri);
+  } catch (e) {
+    log.warn(`not restoring ${uri}: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
